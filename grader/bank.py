@@ -1,0 +1,303 @@
+"""The question bank: reading a YAML bank into a checked, typed model.
+
+Every problem is reported as a ``BankError`` with ``file:line:col`` and
+the question and part it concerns. See docs/bank-format.md for the format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import jinja2
+import sympy
+
+from .check.base import REGISTRY
+from .check.parse import parse_expression
+from .errors import BankError, FormatError, Location
+from .params import ParamSpec, parse_param
+from .solve import SolveError, compile_answer, load_solver_module
+from .templates import line_of_name, undeclared_names
+from .yamlload import Document, YamlError, load_file
+
+BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description"}
+QUESTION_KEYS = {"id", "title", "points", "source", "params", "where", "text", "parts", "solution", "tests",
+                 "topic", "correction"}
+PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer"}
+TEST_KEYS = {"params", "answers", "printed", "note"}
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+TEMPLATE_GLOBALS = {"range", "loop", "true", "false", "none", "dict", "lipsum", "cycler", "joiner", "namespace"}
+
+
+@dataclass(frozen=True)
+class Mistake:
+    answer: Any
+    feedback: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    type: str
+    prompt: str
+    weight: float
+    answer: Any
+    mistakes: tuple[Mistake, ...]
+    settings: dict[str, Any]
+    show_answer: bool | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class QuestionTest:
+    params: dict[str, Any]
+    answers: dict[str, Any]
+    printed: dict[str, Any]
+    note: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    title: str
+    points: float
+    source: str
+    params: dict[str, ParamSpec]
+    constraints: list[tuple[str, sympy.Basic]]
+    text: str
+    solution: str
+    parts: tuple[Part, ...]
+    tests: tuple[QuestionTest, ...]
+    correction: str
+    location: Location
+
+    def part(self, part_id: str) -> Part:
+        return next(part for part in self.parts if part.id == part_id)
+
+    def part_points(self, part: Part) -> float:
+        return self.points * part.weight / sum(p.weight for p in self.parts)
+
+
+@dataclass
+class Bank:
+    id: str
+    title: str
+    path: Path
+    questions: list[Question]
+    solvers: ModuleType | None = None
+    show_answers: bool = False
+    practice: bool = False
+    solver_path: Path | None = None
+    by_id: dict[str, Question] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {question.id: question for question in self.questions}
+
+    @property
+    def total_points(self) -> float:
+        return sum(question.points for question in self.questions)
+
+
+def load_bank(path: str | Path) -> Bank:
+    """Read and check a bank; raise BankError naming file:line:col, question and part."""
+    path = Path(path)
+    try:
+        document = load_file(str(path))
+    except YamlError as error:
+        raise BankError(error.message, Location(str(path), error.line, error.column)) from error
+    except OSError as error:
+        raise BankError(f"cannot read the bank: {error.strerror}", Location(str(path))) from error
+    return _Reader(document, path).bank()
+
+
+class _Reader:
+    def __init__(self, document: Document, path: Path) -> None:
+        self.doc = document
+        self.path = path
+
+    def fail(self, message: str, where: tuple[Any, ...], question: str | None = None, part: str | None = None,
+             hint: str = "", line_offset: int = 0) -> BankError:
+        location = self.doc.where(where).with_context(question, part)
+        if line_offset and location.line is not None:
+            location = Location(location.file, location.line + line_offset, None, question, part)
+        return BankError(message, location, hint)
+
+    def keys(self, mapping: Any, allowed: set[str], where: tuple[Any, ...], what: str, question: str | None = None,
+             part: str | None = None) -> dict[str, Any]:
+        if not isinstance(mapping, dict):
+            raise self.fail(f"{what} must be a mapping", where, question, part)
+        unknown = sorted(set(map(str, mapping)) - allowed)
+        if unknown:
+            raise self.fail(f"unknown key '{unknown[0]}' in {what}", where + (unknown[0],), question, part,
+                            hint="allowed: " + ", ".join(sorted(allowed)))
+        return mapping
+
+    def bank(self) -> Bank:
+        data = self.keys(self.doc.data, BANK_KEYS, (), "the bank")
+        for key in ("id", "title", "questions"):
+            if key not in data:
+                raise self.fail(f"the bank needs '{key}'", ())
+        bank_id = self.identifier(data["id"], ("id",), "bank id")
+        solver_path = self.path.with_name(data.get("solvers") or f"{self.path.stem}_solvers.py")
+        solvers = None
+        if solver_path.exists():
+            try:
+                solvers = load_solver_module(solver_path)
+            except Exception as error:  # instructor code failed to import: say where
+                raise self.fail(f"solver module {solver_path.name} failed to import: {error}", ("solvers",)) from error
+        elif data.get("solvers"):
+            raise self.fail(f"solver module {solver_path.name} not found beside the bank", ("solvers",))
+        questions_raw = data["questions"]
+        if not isinstance(questions_raw, list) or not questions_raw:
+            raise self.fail("questions must be a non-empty list", ("questions",))
+        default_points = data.get("points", 1)
+        questions, seen = [], set()
+        for index, raw in enumerate(questions_raw):
+            question = self.question(raw, ("questions", index), default_points, solvers)
+            if question.id in seen:
+                raise self.fail(f"duplicate question id '{question.id}'", ("questions", index, "id"), question.id)
+            seen.add(question.id)
+            questions.append(question)
+        return Bank(bank_id, str(data["title"]), self.path, questions, solvers,
+                    bool(data.get("show_answers", False)), bool(data.get("practice", False)),
+                    solver_path if solvers else None)
+
+    def identifier(self, value: Any, where: tuple[Any, ...], what: str, question: str | None = None) -> str:
+        text = str(value)
+        if not ID_PATTERN.match(text):
+            raise self.fail(f"{what} '{text}' must be letters, digits, '-', '_' or '.'", where, question)
+        return text
+
+    def question(self, raw: Any, at: tuple[Any, ...], default_points: Any, solvers: ModuleType | None) -> Question:
+        raw = self.keys(raw, QUESTION_KEYS, at, "a question")
+        if "id" not in raw:
+            raise self.fail("a question needs an id", at)
+        qid = self.identifier(raw["id"], at + ("id",), "question id")
+        for key in ("title", "text", "parts"):
+            if key not in raw:
+                raise self.fail(f"question needs '{key}'", at, qid)
+        params_raw = raw.get("params") or {}
+        if not isinstance(params_raw, dict):
+            raise self.fail("params must be a mapping of name: spec", at + ("params",), qid)
+        names = [str(name) for name in params_raw]
+        params: dict[str, ParamSpec] = {}
+        for name in names:
+            if not re.match(r"[A-Za-z][A-Za-z0-9_]*$", name):
+                raise self.fail(f"parameter name '{name}' must be a letter then letters/digits", at + ("params", name), qid)
+            try:
+                params[name] = parse_param(name, params_raw[name], names, self.doc.where(at + ("params", name)))
+            except BankError as error:
+                raise BankError(error.message, error.location.with_context(qid), error.hint) from error
+        constraints = []
+        for index, rule in enumerate(raw.get("where") or []):
+            try:
+                constraints.append((str(rule), parse_expression(str(rule), variables=names, trusted=True)))
+            except FormatError as error:
+                raise self.fail(f"constraint '{rule}': {error.message}", at + ("where", index), qid) from error
+        text = self.template(raw["text"], at + ("text",), qid, set(names))
+        parts_raw = raw["parts"]
+        if not isinstance(parts_raw, list) or not parts_raw:
+            raise self.fail("parts must be a non-empty list", at + ("parts",), qid)
+        parts = tuple(self.part(p, at + ("parts", i), qid, names, solvers) for i, p in enumerate(parts_raw))
+        ids = [part.id for part in parts]
+        if len(set(ids)) != len(ids):
+            raise self.fail("part ids must be unique within a question", at + ("parts",), qid)
+        solution = self.template(raw.get("solution") or "", at + ("solution",), qid, set(names) | {"answer", "latex"})
+        tests = tuple(self.test(t, at + ("tests", i), qid, params, ids) for i, t in enumerate(raw.get("tests") or []))
+        points = raw.get("points", default_points)
+        if not isinstance(points, (int, float)) or isinstance(points, bool) or points < 0:
+            raise self.fail("points must be a number >= 0", at + ("points",), qid)
+        return Question(qid, str(raw["title"]), float(points), str(raw.get("source") or ""), params, constraints,
+                        text, solution, parts, tests, str(raw.get("correction") or ""), self.doc.where(at))
+
+    def template(self, source: Any, at: tuple[Any, ...], qid: str, names: set[str], part: str | None = None) -> str:
+        if not isinstance(source, str):
+            raise self.fail("expected text", at, qid, part)
+        try:
+            used = undeclared_names(source)
+        except jinja2.TemplateSyntaxError as error:
+            raise self.fail(f"template error: {error.message}", at, qid, part, line_offset=error.lineno) from error
+        missing = sorted(used - names - TEMPLATE_GLOBALS)
+        if missing:
+            name = missing[0]
+            raise self.fail(f"parameter '{name}' is used in the text but not defined under params", at, qid, part,
+                            hint="define it under params or fix the spelling",
+                            line_offset=line_of_name(source, name))
+        return source
+
+    def part(self, raw: Any, at: tuple[Any, ...], qid: str, names: list[str], solvers: ModuleType | None) -> Part:
+        if not isinstance(raw, dict):
+            raise self.fail("a part must be a mapping", at, qid)
+        part_id = self.identifier(raw.get("id", ""), at + ("id",), "part id", qid)
+        kind = raw.get("type")
+        from .check import types  # noqa: F401  (registers the checkers)
+
+        if kind not in REGISTRY.checkers:
+            raise self.fail(f"unknown answer type '{kind}'", at + ("type",), qid, part_id,
+                            hint="known types: " + ", ".join(sorted(REGISTRY.checkers)))
+        checker = REGISTRY.get(kind)
+        self.keys(raw, PART_KEYS | set(checker.settings), at, f"a {kind} part", qid, part_id)
+        settings = {key: raw[key] for key in checker.settings if key in raw}
+        for problem in checker.validate(settings):
+            raise self.fail(problem, at, qid, part_id)
+        variables = list(settings.get("variables") or [])
+        clash = sorted(set(variables) & set(names))
+        if clash:
+            raise self.fail(f"'{clash[0]}' is both a parameter and an answer variable", at + ("variables",), qid, part_id)
+        answer = None
+        if "answer" in raw:
+            answer = self.compiled(raw["answer"], at + ("answer",), qid, part_id, names + variables, solvers)
+        elif checker.needs_answer and kind not in ("choice", "checkbox", "text"):
+            raise self.fail("this part needs an answer:", at, qid, part_id)
+        mistakes = []
+        for index, mistake in enumerate(raw.get("mistakes") or []):
+            where = at + ("mistakes", index)
+            self.keys(mistake, {"answer", "feedback", "note"}, where, "a mistake", qid, part_id)
+            if not {"answer", "feedback", "note"} <= set(mistake):
+                raise self.fail("a mistake needs answer, feedback and note", where, qid, part_id)
+            compiled = self.compiled(mistake["answer"], where + ("answer",), qid, part_id, names + variables, solvers)
+            mistakes.append(Mistake(compiled, str(mistake["feedback"]), str(mistake["note"])))
+        prompt = self.template(raw.get("prompt") or "", at + ("prompt",), qid, set(names), part_id)
+        weight = raw.get("weight", 1)
+        if not isinstance(weight, (int, float)) or weight <= 0:
+            raise self.fail("weight must be a number > 0", at + ("weight",), qid, part_id)
+        show = raw.get("show_answer")
+        return Part(part_id, kind, prompt, float(weight), answer, tuple(mistakes), settings,
+                    None if show is None else bool(show), self.doc.where(at).with_context(qid, part_id))
+
+    def compiled(self, answer: Any, at: tuple[Any, ...], qid: str, part_id: str, names: list[str],
+                 solvers: ModuleType | None) -> Any:
+        try:
+            compiled = compile_answer(answer, names)
+        except SolveError as error:
+            raise self.fail(str(error), at, qid, part_id) from error
+        if isinstance(compiled, dict) and "solver" in compiled:
+            if solvers is None or not callable(getattr(solvers, compiled["solver"], None)):
+                raise self.fail(f"solver function '{compiled['solver']}' not found in the bank's solver module",
+                                at, qid, part_id)
+        return compiled
+
+    def test(self, raw: Any, at: tuple[Any, ...], qid: str, params: dict[str, ParamSpec],
+             part_ids: list[str]) -> QuestionTest:
+        raw = self.keys(raw, TEST_KEYS, at, "a question test", qid)
+        given = raw.get("params") or {}
+        drawn = {name for name, spec in params.items() if spec.is_drawn}
+        unknown = sorted(set(given) - set(params))
+        if unknown:
+            raise self.fail(f"test sets unknown parameter '{unknown[0]}'", at + ("params",), qid)
+        missing = sorted(drawn - set(given))
+        if missing:
+            raise self.fail(f"test must set parameter '{missing[0]}'", at + ("params",), qid)
+        for key in ("answers", "printed"):
+            extra = sorted(set(raw.get(key) or {}) - set(part_ids))
+            if extra:
+                raise self.fail(f"test {key} name unknown part '{extra[0]}'", at + (key,), qid)
+        if raw.get("printed") and not raw.get("note"):
+            raise self.fail("a test with printed answers needs a note naming the printed source", at, qid)
+        return QuestionTest(dict(given), dict(raw.get("answers") or {}), dict(raw.get("printed") or {}),
+                            str(raw.get("note") or ""), self.doc.where(at).with_context(qid))

@@ -1,0 +1,93 @@
+"""Fast numeric evaluation of sympy trees at a point, in complex arithmetic.
+
+Used for WeBWorK-style equivalence: both expressions are evaluated at the
+same random points. Complex arithmetic keeps identities such as
+``sqrt(x)^2 = x`` true for negative x; a point where an expression is
+undefined (division by zero, overflow) is reported as ``None``.
+"""
+
+from __future__ import annotations
+
+import cmath
+import math
+from typing import Callable
+
+import sympy
+
+Point = dict[sympy.Symbol, complex]
+
+_UNARY: dict[type, Callable[[complex], complex]] = {
+    sympy.exp: cmath.exp, sympy.log: cmath.log, sympy.sin: cmath.sin, sympy.cos: cmath.cos,
+    sympy.tan: cmath.tan, sympy.asin: cmath.asin, sympy.acos: cmath.acos, sympy.atan: cmath.atan,
+    sympy.sinh: cmath.sinh, sympy.cosh: cmath.cosh, sympy.tanh: cmath.tanh, sympy.Abs: lambda z: abs(z),
+}
+_REAL_ONLY: dict[type, Callable[[float], float]] = {sympy.floor: math.floor, sympy.ceiling: math.ceil}
+
+
+class Undefined(Exception):
+    """The expression has no finite value at this point."""
+
+
+def evaluate(expression: sympy.Basic, point: Point) -> complex | None:
+    try:
+        value = _eval(expression, point)
+    except (Undefined, ZeroDivisionError, OverflowError, ValueError, RecursionError):
+        return None
+    if not (cmath.isfinite(value)):
+        return None
+    return value
+
+
+def _real(value: complex) -> float:
+    if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
+        raise Undefined
+    return value.real
+
+
+def _eval(node: sympy.Basic, point: Point) -> complex:
+    if node.is_Symbol:
+        return point[node]
+    if node.is_Number:
+        return complex(float(node))
+    if node is sympy.pi:
+        return complex(math.pi)
+    if node is sympy.E:
+        return complex(math.e)
+    if node is sympy.I:
+        return 1j
+    if node.is_Add:
+        return sum((_eval(arg, point) for arg in node.args), 0j)
+    if node.is_Mul:
+        result = 1 + 0j
+        for arg in node.args:
+            result *= _eval(arg, point)
+        return result
+    if node.is_Pow:
+        base, exponent = node.args
+        base_value = _eval(base, point)
+        if exponent.is_Integer:
+            if base_value == 0 and exponent < 0:
+                raise Undefined
+            return base_value ** int(exponent)
+        exponent_value = _eval(exponent, point)
+        if base_value == 0:
+            if exponent_value.real > 0:
+                return 0j
+            raise Undefined
+        return cmath.exp(exponent_value * cmath.log(base_value))
+    func = node.func
+    if func in _UNARY and len(node.args) == 1:
+        return _UNARY[func](_eval(node.args[0], point))
+    if func is sympy.log and len(node.args) == 2:
+        return cmath.log(_eval(node.args[0], point)) / cmath.log(_eval(node.args[1], point))
+    if func in _REAL_ONLY:
+        return complex(_REAL_ONLY[func](_real(_eval(node.args[0], point))))
+    if func in (sympy.Min, sympy.Max):
+        values = [_real(_eval(arg, point)) for arg in node.args]
+        return complex(min(values) if func is sympy.Min else max(values))
+    if func is sympy.factorial:
+        n = _real(_eval(node.args[0], point))
+        return complex(math.gamma(n + 1))
+    if node.is_number:
+        return complex(sympy.N(node, 17))
+    raise Undefined

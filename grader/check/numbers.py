@@ -1,0 +1,156 @@
+"""Reading numbers as students type them, and relating a wrong number to the right one.
+
+Plain decimals, scientific notation and fractions are read exactly (as
+``Fraction``) by a regular expression; anything else numeric ("2^10",
+"sqrt(2)/2") goes through the safe expression parser. The exponent is
+capped before any big-number work.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy
+
+from ..errors import FormatError
+from ..messages import feedback
+from .base import Diagnosis
+from .parse import parse_expression
+
+MAX_EXPONENT = 400
+MAX_NUMBER_LENGTH = 200
+
+_DECIMAL = re.compile(r"(?P<sign>[-+]?)(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[-+]?\d+))?")
+_FRACTION = re.compile(r"(?P<num>[-+]?\d+)\s*/\s*(?P<den>\d+)")
+_GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
+_NONFINITE = {"inf", "+inf", "-inf", "infinity", "-infinity", "nan", "+nan", "-nan", "∞", "-∞"}
+
+
+@dataclass(frozen=True)
+class NumberText:
+    value: Fraction | float
+    percent: bool = False
+    sigfigs: int | None = None
+    decimals: int | None = None
+
+
+def read_number(raw: str, *, allow_percent: bool = False) -> NumberText:
+    """Parse one number; raise FormatError with a fix when it cannot be read."""
+    text = raw.strip()
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise FormatError(f"the answer is longer than {MAX_NUMBER_LENGTH} characters", raw, MAX_NUMBER_LENGTH)
+    if text.lower() in _NONFINITE:
+        raise FormatError(feedback("not-finite"), raw, raw.index(text[0]))
+    percent = text.endswith("%")
+    if percent:
+        if not allow_percent:
+            raise FormatError(feedback("percent-not-allowed"), raw, raw.rindex("%"))
+        text = text[:-1].rstrip()
+    if _GROUPED.fullmatch(text):
+        raise FormatError(
+            feedback("thousands-separator", clean=text.replace(",", ""), raw=text), raw, raw.index(",")
+        )
+    match = _DECIMAL.fullmatch(text)
+    if match and (match["int"] or match["frac"]):
+        return _from_decimal(match, raw, percent)
+    match = _FRACTION.fullmatch(text)
+    if match:
+        if int(match["den"]) == 0:
+            raise FormatError("division by zero", raw, raw.index("/"))
+        return NumberText(Fraction(int(match["num"]), int(match["den"])), percent)
+    if "," in text:
+        raise FormatError("use '.' for the decimal point and no commas", raw, raw.index(","))
+    expression = parse_expression(text, variables=())
+    if not expression.is_number:
+        raise FormatError("the answer must be a number", raw, 0)
+    return NumberText(_to_python_number(expression, raw), percent)
+
+
+def _from_decimal(match: re.Match[str], raw: str, percent: bool) -> NumberText:
+    exponent = int(match["exp"] or 0)
+    if abs(exponent) > MAX_EXPONENT:
+        raise FormatError(f"the exponent is too large (at most {MAX_EXPONENT})", raw, raw.lower().index("e") + 1)
+    whole, frac = match["int"] or "", match["frac"] or ""
+    digits = (whole + frac).lstrip("0")
+    sigfigs = len(digits) if digits else 1
+    value = Fraction(int(whole + frac or "0"), 10 ** len(frac)) * Fraction(10) ** exponent
+    if match["sign"] == "-":
+        value = -value
+    decimals = max(0, len(frac) - exponent) if match["frac"] is not None or exponent else 0
+    return NumberText(value, percent, sigfigs, decimals)
+
+
+def _to_python_number(expression: sympy.Basic, raw: str) -> Fraction | float:
+    if expression.is_Rational:
+        return Fraction(int(expression.p), int(expression.q))
+    value = complex(sympy.N(expression, 17))
+    if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
+        raise FormatError("the answer must be a real number", raw, 0)
+    if not math.isfinite(value.real):
+        raise FormatError(feedback("not-finite"), raw, 0)
+    return value.real
+
+
+def as_fraction(value: object) -> Fraction | float:
+    """A reference value (int, Fraction, Decimal, sympy number, float) as Fraction or float."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, sympy.Basic):
+        if value.is_Rational:
+            return Fraction(int(value.p), int(value.q))
+        return float(value)
+    if isinstance(value, float):
+        return value
+    return Fraction(str(value))
+
+
+def close(value: Fraction | float, reference: Fraction | float, rtol: float, atol: float) -> bool:
+    if isinstance(value, Fraction) and isinstance(reference, Fraction) and value == reference:
+        return True
+    return abs(float(value) - float(reference)) <= max(rtol * abs(float(reference)), atol)
+
+
+def relate(value: Fraction | float, reference: Fraction | float, *, percent: bool = False) -> Diagnosis | None:
+    """Say how a wrong number relates to the right one, when a simple rule explains it."""
+    value_f, reference_f = float(value), float(reference)
+    if reference_f == 0 or not math.isfinite(value_f):
+        return None
+    difference = value_f - reference_f
+    if abs(round(difference) - difference) < 1e-9 and 1 <= abs(round(difference)) <= 2 and abs(reference_f) >= 3:
+        return Diagnosis("off-by-one", feedback("off-by-one", delta=f"{round(difference):+d}"))
+    ratio = value_f / reference_f
+    if _near(ratio, -1.0):
+        return Diagnosis("sign", feedback("sign"))
+    if ratio < 0:
+        return None
+    exponent = math.log10(ratio) if ratio > 0 else 0
+    if ratio > 0 and abs(exponent - round(exponent)) < 1e-9 and round(exponent) != 0:
+        if abs(round(exponent)) == 2:
+            return Diagnosis("factor-100", feedback("factor-percent"))
+        return Diagnosis("power-of-ten", feedback("power-of-ten", factor=f"10^{round(exponent)}"))
+    for factor in range(2, 65):
+        if _near(ratio, factor):
+            return Diagnosis(f"factor-{factor}", feedback("factor", factor=factor))
+        if _near(ratio, 1 / factor):
+            return Diagnosis(f"factor-1/{factor}", feedback("factor", factor=f"1/{factor}"))
+    return None
+
+
+def _near(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+
+def format_number(value: Fraction | float) -> str:
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return str(value.numerator)
+        decimal = float(value)
+        if Fraction(repr(decimal)) == value:
+            return repr(decimal)
+        return f"{value.numerator}/{value.denominator}"
+    return f"{value:.10g}"

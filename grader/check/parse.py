@@ -1,0 +1,661 @@
+"""A whitelisting parser for math typed by students.
+
+Student text is data, never code. We tokenize it with our own scanner, reject
+anything that is not plain arithmetic, rebuild a Python-syntax string *only
+from our own tokens* (numbers become placeholder names, so Python never reads
+a student's digits), let ``ast.parse`` do precedence, refuse every AST node
+outside a small whitelist, and build sympy objects directly from the tree.
+Nothing here calls eval, sympify or parse_expr, and sympy never sees a string.
+
+Every problem, including resource limits, becomes a ``FormatError`` carrying
+the offset of the offending character so the caller can put a caret under it.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import sympy
+
+from grader.errors import FormatError
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """Caps that keep a hostile answer cheap (milliseconds, bounded memory)."""
+
+    max_length: int = 1000  # characters
+    max_depth: int = 40  # nesting depth (parentheses, unary signs, powers)
+    max_exponent: int = 1000  # |numeric exponent| on a symbolic base, nested powers multiplied
+    max_number_digits: int = 400  # numbers may not exceed 10**max_number_digits
+    max_factorial: int = 200
+    max_nodes: int = 2000
+
+
+# name -> (sympy constructor, min args, max args or None for "any")
+_FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], int, int | None]] = {
+    **{n: (getattr(sympy, n), 1, 1)
+       for n in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "sqrt", "floor")},
+    "log": (sympy.log, 1, 2), "ln": (sympy.log, 1, 1), "abs": (sympy.Abs, 1, 1),
+    "ceil": (sympy.ceiling, 1, 1), "min": (sympy.Min, 1, None), "max": (sympy.Max, 1, None),
+    "factorial": (sympy.factorial, 1, 1),
+}
+DEFAULT_FUNCTIONS: frozenset[str] = frozenset(_FUNCTIONS)
+_CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E}
+_EXP_LIKE = frozenset({"exp", "sinh", "cosh"})  # grow like e**x, so their numeric argument is capped
+_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+_NUMBER_RE = re.compile(r"(?:([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))(?:[eE]([+-]?[0-9]+))?")
+_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_OPS = ("**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "^", "%", "<", ">", "=", "!", "(", ")", ",")
+_UNICODE = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/", "\u03c0": "pi"}
+_BAD_CHARS = {
+    "#": ("comments ('#') are not allowed", ""), "\\": ("backslashes are not allowed", ""),
+    "'": ("strings are not allowed", "type the math without quotes"), '"': ("strings are not allowed", "type the math without quotes"),
+    ";": ("';' is not allowed", "enter a single expression"), ":": ("':' is not allowed", "enter a single expression"),
+    "@": ("'@' is not allowed", "use '*' to multiply"), "`": ("backticks are not allowed", ""),
+    **{b: (f"'{b}' is not allowed", "use ( and ) for grouping") for b in "[]{}"},
+}
+_TRUSTED_ONLY = {"//": "use '/' to divide", "%": "write 5/100 instead of 5%",
+                 **{c: "enter only the expression" for c in ("==", "!=", "<", "<=", ">", ">=")}}
+_BIN_OPS = {ast.Add: "add", ast.Sub: "add", ast.Mult: "mul", ast.Div: "mul", ast.Pow: "pow",
+            ast.Mod: "mul", ast.FloorDiv: "mul"}
+_ALLOWED = frozenset({ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Call, ast.Load,
+                      ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd})
+_TRUSTED_EXTRA = frozenset({ast.Mod, ast.FloorDiv, ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt,
+                            ast.GtE, ast.BoolOp, ast.And, ast.Or, ast.Not})
+_COMPARE = {ast.Eq: sympy.Eq, ast.NotEq: sympy.Ne, ast.Lt: sympy.Lt, ast.LtE: sympy.Le, ast.Gt: sympy.Gt, ast.GtE: sympy.Ge}
+
+
+def symbol(name: str) -> sympy.Symbol:
+    """The one way to make a variable: no assumptions, so the caller's symbols compare equal."""
+    return sympy.Symbol(name)
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # "num", "name", "op", "(", ")", ","
+    text: str  # what goes into the rebuilt source
+    offset: int  # index in the original text
+    shown: str  # what the student typed, for messages
+
+
+def _short(s: str) -> str:
+    return s if len(s) <= 30 else s[:27] + "..."
+
+
+def _is_control(ch: str) -> bool:
+    return ch not in "\t\n\r" and unicodedata.category(ch)[0] == "C"
+
+
+class _Parser:
+    """Holds one answer's text, settings and offset map so every stage can report positions."""
+
+    def __init__(self, text: str, variables: Iterable[str], functions: Iterable[str],
+                 implicit: bool, trusted: bool, limits: ParseLimits) -> None:
+        self.text, self.implicit, self.trusted, self.limits = text, implicit, trusted, limits
+        if isinstance(variables, str):
+            variables = variables.replace(",", " ").split()
+        self.variables = frozenset(variables)
+        functions = frozenset(functions)
+        # A bad declaration is the bank's bug, but callers only catch FormatError, so report it as one.
+        for name in self.variables:
+            if not (isinstance(name, str) and _NAME_RE.fullmatch(name)) or keyword.iskeyword(name):
+                raise self.fail(f"invalid variable name {str(name)[:30]!r}", None,
+                                "a name starts with a letter and uses only letters, digits and '_'")
+        unknown = functions - set(_FUNCTIONS)
+        if unknown:
+            raise self.fail(f"unsupported function '{min(map(str, unknown))}'", None,
+                            "available functions: " + ", ".join(sorted(_FUNCTIONS)))
+        self.functions = functions - self.variables  # a declared variable wins over a function
+        self.numbers: list[sympy.Rational] = []
+        self.offsets: list[int] = []  # rebuilt index -> original offset
+
+    def fail(self, message: str, offset: int | None, hint: str = "") -> FormatError:
+        return FormatError(message, text=self.text, offset=offset, hint=hint)
+
+    # ----- stage 1: tokens -------------------------------------------------
+    def tokenize(self) -> list[_Tok]:
+        text, toks, i, n = self.text, [], 0, len(self.text)
+        while i < n:
+            ch = text[i]
+            if ch.isspace():
+                i += 1
+            elif ch in _BAD_CHARS:
+                message, hint = _BAD_CHARS[ch]
+                raise self.fail(message, i, hint)
+            elif ch in _UNICODE:
+                kind = "name" if ch == "\u03c0" else "op"
+                toks.append(_Tok(kind, _UNICODE[ch], i, ch))
+                i += 1
+            elif ch in "0123456789" or (ch == "." and i + 1 < n and text[i + 1] in "0123456789"):
+                if ch == "." and toks and toks[-1].kind in ("name", ")") and toks[-1].offset + len(toks[-1].shown) == i:
+                    raise self.fail("answers cannot use '.' to reach attributes", i)
+                m = _NUMBER_RE.match(text, i)
+                assert m is not None
+                toks.append(_Tok("num", self.number(m, i), i, m.group()))
+                i = m.end()
+            elif ch.isascii() and ch.isalpha():
+                name = _NAME_RE.match(text, i).group()  # type: ignore[union-attr]
+                if self.trusted and name in ("and", "or", "not"):
+                    toks.append(_Tok("op", name, i, name))
+                elif keyword.iskeyword(name):
+                    raise self.fail(f"'{name}' is not allowed", i, "answers are plain math expressions")
+                else:
+                    toks.append(_Tok("name", name, i, name))
+                i += len(name)
+            elif ch == "_":
+                dunder = i + 1 < n and text[i + 1] == "_"
+                raise self.fail("names cannot start with '__'" if dunder else "names must start with a letter", i)
+            elif ch == ".":
+                raise self.fail("answers cannot use '.' to reach attributes", i, "a '.' may only appear inside a number like 1.5")
+            else:
+                op = next((o for o in _OPS if text.startswith(o, i)), None)
+                if op is None:
+                    raise self.fail(f"character {ch!r} (U+{ord(ch):04X}) is not allowed", i,
+                                    "use plain letters, digits and + - * / ^ ( )" if ord(ch) > 127 else "")
+                if op == "=":
+                    raise self.fail("'=' is not allowed", i, "use '==' to compare" if self.trusted else "enter only the expression, not an equation")
+                if op == "!":
+                    raise self.fail("'!' is not allowed", i, "write factorial(n)")
+                if op in _TRUSTED_ONLY and not self.trusted:
+                    what = "comparisons are" if op[0] in "=!<>" else f"'{op}' is"
+                    raise self.fail(f"{what} not allowed here", i, _TRUSTED_ONLY[op])
+                kind = op if op in ("(", ")", ",") else "op"
+                toks.append(_Tok(kind, "**" if op == "^" else op, i, op))
+                i += len(op)
+        if not toks:
+            raise self.fail("the answer is empty", 0)
+        return toks
+
+    def number(self, m: re.Match[str], at: int) -> str:
+        """Store a literal as an exact Rational; return its placeholder name for the rebuilt source."""
+        whole, frac = m.group(1) or "", m.group(2) or m.group(3) or ""
+        exp_text, cap = m.group(4) or "0", self.limits.max_number_digits
+        if len(exp_text.lstrip("+-")) > 9 or abs(int(exp_text)) > cap:
+            raise self.fail("number too large", at, f"exponents in numbers may be at most {cap}")
+        if len(whole) + len(frac) > cap:
+            raise self.fail("number has too many digits", at, f"at most {cap} digits")
+        exp, lead = int(exp_text), len(whole.lstrip("0"))
+        if lead and lead - 1 + exp > cap:
+            raise self.fail("number too large", at, f"numbers may have at most {cap} digits")
+        mantissa, shift = int(whole + frac or "0"), exp - len(frac)
+        value = sympy.Rational(mantissa * 10**shift, 1) if shift >= 0 else sympy.Rational(mantissa, 10**-shift)
+        self.numbers.append(value)
+        return f"_n{len(self.numbers) - 1}"
+
+    # ----- stage 2: adjacency, implicit '*', names, parentheses ------------
+    def arrange(self, toks: list[_Tok]) -> list[_Tok]:
+        out: list[_Tok] = []
+        parens: list[tuple[int, bool]] = []  # (offset, is_call)
+        unary, lim = 0, self.limits
+        for k, tok in enumerate(toks):
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            prev = out[-1] if out else None
+            if k >= lim.max_nodes:  # before ast.parse, whose recursion a long chain could exhaust
+                raise self.fail("the expression is too long", tok.offset, f"at most {lim.max_nodes} parts")
+            after_operand = prev is not None and prev.kind in ("num", "name", ")")
+            if (tok.kind == "op" and not after_operand and tok.text not in ("+", "-", "not")) or (
+                    tok.kind in (")", ",") and prev is not None and prev.kind in ("op", ",", "(")
+                    and not (tok.kind == ")" and prev.kind == "(")):
+                raise self.fail(f"unexpected '{tok.shown}'", tok.offset, "something is missing before it")
+            if tok.kind == "name":
+                self.check_name(tok, nxt)
+            if prev is not None and prev.kind in ("num", "name", ")") and tok.kind in ("num", "name", "("):
+                is_call = prev.kind == "name" and prev.text in self.functions
+                if prev.kind == "num" and tok.shown.startswith(".") and prev.offset + len(prev.shown) == tok.offset:
+                    raise self.fail("a number can have only one '.'", tok.offset)
+                if prev.kind in ("num", "name") and tok.kind == "num":
+                    raise self.fail(f"missing operator between '{_short(prev.shown)}' and '{_short(tok.shown)}'",
+                                    tok.offset, f"write {_short(prev.shown)}*{_short(tok.shown)} for a product")
+                if not is_call:
+                    if not self.implicit:
+                        raise self.fail(f"missing '*' between '{_short(prev.shown)}' and '{_short(tok.shown)}'",
+                                        tok.offset, f"write {_short(prev.shown)}*{_short(tok.shown)}")
+                    out.append(_Tok("op", "*", tok.offset, ""))
+            if tok.kind == "(":
+                parens.append((tok.offset, bool(prev and prev.kind == "name" and prev.text in self.functions)))
+                if nxt is not None and nxt.kind == ")" and not parens[-1][1]:
+                    raise self.fail("empty parentheses", tok.offset)
+            elif tok.kind == ")":
+                if not parens:
+                    raise self.fail("unmatched ')'", tok.offset)
+                parens.pop()
+            elif tok.kind == "," and not (parens and parens[-1][1]):
+                raise self.fail("',' is only allowed between function arguments", tok.offset,
+                                "use '.' for decimals, e.g. 1.5")
+            is_unary = tok.text in ("+", "-", "not") and not after_operand
+            unary = unary + 1 if is_unary else (0 if tok.kind in ("num", "name") else unary)
+            if len(parens) + unary > lim.max_depth:
+                raise self.fail("the expression is nested too deeply", tok.offset, f"at most {lim.max_depth} levels")
+            out.append(tok)
+        if parens:
+            raise self.fail("'(' is never closed", parens[-1][0], "add the missing ')'")
+        if out[-1].kind in ("op", ","):
+            raise self.fail("the expression is incomplete", len(self.text), "something is missing at the end")
+        return out
+
+    def check_name(self, tok: _Tok, nxt: _Tok | None) -> None:
+        name, called = tok.text, nxt is not None and nxt.kind == "("
+        if name in self.functions:
+            if not called:
+                raise self.fail(f"'{name}' is a function", tok.offset, f"write {name}(...) with parentheses")
+        elif name not in self.variables and name not in _CONSTANTS:
+            if called:
+                raise self.fail(f"unknown function '{_short(name)}'", tok.offset,
+                                "available functions: " + ", ".join(sorted(self.functions)))
+            raise self.fail(f"unknown name '{_short(name)}'", tok.offset, self.name_hint(name))
+
+    def name_hint(self, name: str) -> str:
+        known = sorted(self.variables)
+        declared = "declared variables: " + ", ".join(known) if known else "this answer takes no variables"
+        same_case = [v for v in known if v.lower() == name.lower()]
+        if same_case:
+            return f"names are case-sensitive; did you mean '{same_case[0]}'?"
+        parts = _split_product(name, self.variables | set(_CONSTANTS))
+        if parts and len(parts) > 1:
+            return f"{declared}; write {'*'.join(parts)} for a product"
+        return declared
+
+    # ----- stage 3: Python AST under a whitelist -----------------------------
+    def to_ast(self, toks: list[_Tok]) -> ast.Expression:
+        pieces = []
+        for tok in toks:
+            pieces.append(tok.text + " ")
+            self.offsets.extend([tok.offset] * (len(tok.text) + 1))
+        source = "".join(pieces)
+        try:
+            tree = ast.parse(source, mode="eval")
+        except SyntaxError as exc:
+            idx = (exc.offset or 1) - 1
+            if idx >= len(source.rstrip()):
+                raise self.fail("the expression is incomplete", len(self.text), "something is missing at the end") from None
+            bad = next(t for t in toks if t.offset >= self.offsets[idx])
+            raise self.fail(f"unexpected '{_short(bad.shown or bad.text)}'", bad.offset) from None
+        allowed = _ALLOWED | _TRUSTED_EXTRA if self.trusted else _ALLOWED
+        stack = [(tree.body, 1)]
+        count = 0
+        for node in ast.walk(tree):
+            count += isinstance(node, ast.expr)
+            if count > self.limits.max_nodes:
+                raise self.fail("the expression is too long", None, f"at most {self.limits.max_nodes} parts")
+            bad_const = isinstance(node, ast.Constant) and type(node.value) not in (int, float)
+            if type(node) not in allowed or bad_const or (isinstance(node, ast.Call) and (
+                    node.keywords or not isinstance(node.func, ast.Name) or node.func.id not in self.functions)):
+                raise self.fail("this kind of expression is not allowed", self.at(node))
+        while stack:  # depth, iteratively; a left chain of + - (or * /) counts as one level
+            node, depth = stack.pop()
+            if depth > self.limits.max_depth:
+                raise self.fail("the expression is nested too deeply", self.at(node), f"at most {self.limits.max_depth} levels")
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    flat = isinstance(node, ast.BinOp) and child is node.left and isinstance(child, ast.BinOp) \
+                        and _BIN_OPS[type(child.op)] == _BIN_OPS[type(node.op)] != "pow"
+                    stack.append((child, depth if flat else depth + 1))
+        return tree
+
+    def at(self, node: ast.AST) -> int | None:
+        col = getattr(node, "col_offset", None)
+        return self.offsets[col] if col is not None and col < len(self.offsets) else None
+
+    # ----- stage 4: sympy objects -------------------------------------------
+    def build(self, node: ast.expr) -> tuple[sympy.Basic, float]:
+        """Return (value, weight); weight is the product of nested numeric exponents on symbols."""
+        if isinstance(node, ast.BinOp):
+            chain, cur = [], node
+            while isinstance(cur, ast.BinOp) and (not chain or _BIN_OPS[type(cur.op)] == _BIN_OPS[type(node.op)] != "pow"):
+                chain.append(cur)
+                cur = cur.left
+            value, weight = self.build(cur)
+            for op_node in reversed(chain):
+                right, rw = self.build(op_node.right)
+                value, weight = self.binop(op_node, value, weight, right, rw)
+            return value, weight
+        if isinstance(node, ast.UnaryOp):
+            value, weight = self.build(node.operand)
+            return (sympy.Not(value) if isinstance(node.op, ast.Not) else -value if isinstance(node.op, ast.USub) else value), weight
+        if isinstance(node, ast.Name):
+            if node.id.startswith("_n"):
+                return self.numbers[int(node.id[2:])], 1
+            if node.id in self.variables:
+                return symbol(node.id), 1
+            if node.id in _CONSTANTS:
+                return _CONSTANTS[node.id], 1
+            raise self.fail(f"unknown name '{_short(node.id)}'", self.at(node), self.name_hint(node.id))
+        if isinstance(node, ast.Constant):  # never produced by our rebuild; kept exact all the same
+            value = node.value
+            return (sympy.Integer(value) if isinstance(value, int) else sympy.Rational(*value.as_integer_ratio())), 1
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Compare):
+            parts, left = [], self.build(node.left)[0]
+            for op, comp in zip(node.ops, node.comparators):
+                right = self.build(comp)[0]
+                parts.append(_COMPARE[type(op)](left, right))
+                left = right
+            return (parts[0] if len(parts) == 1 else sympy.And(*parts)), 1
+        if isinstance(node, ast.BoolOp):
+            values = [self.build(v)[0] for v in node.values]
+            return (sympy.And if isinstance(node.op, ast.And) else sympy.Or)(*values), 1
+        raise self.fail("this kind of expression is not allowed", self.at(node))
+
+    def binop(self, node: ast.BinOp, a: sympy.Basic, aw: float, b: sympy.Basic, bw: float) -> tuple[sympy.Basic, float]:
+        op, weight = type(node.op), max(aw, bw)
+        if op in (ast.Div, ast.Mod, ast.FloorDiv) and b == 0:
+            raise self.fail("division by zero", self.at(node.right))
+        if op is ast.Pow:
+            return self.power(node, a, aw, b)
+        result = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b, ast.Div: lambda: a / b,
+                  ast.Mod: lambda: sympy.Mod(a, b), ast.FloorDiv: lambda: sympy.floor(a / b)}[op]()
+        coeff = result.as_coeff_Mul()[0] if isinstance(result, sympy.Expr) else sympy.Integer(1)
+        if self.log_size(coeff) > self.limits.max_number_digits:
+            raise self.fail("number too large", self.at(node), f"numbers may have at most {self.limits.max_number_digits} digits")
+        return result, weight
+
+    def power(self, node: ast.BinOp, base: sympy.Basic, bw: float, exp: sympy.Basic) -> tuple[sympy.Basic, float]:
+        lim, where = self.limits, self.at(node.right)
+        if not (isinstance(exp, sympy.Expr) and exp.is_number):
+            return sympy.Pow(base, exp), bw  # symbolic exponent: nothing to compute now
+        size = abs_exp = self.magnitude(exp)
+        if base == 0 and exp.is_extended_negative:
+            raise self.fail("division by zero", where, "0 cannot be raised to a negative power")
+        if isinstance(base, sympy.Expr) and not base.is_number:
+            weight = bw * max(abs_exp, 1)
+            if abs_exp > lim.max_exponent or weight > lim.max_exponent:
+                raise self.fail("exponent too large", where, f"powers of variables may be at most {lim.max_exponent}")
+            size, base_size = abs_exp, base.as_coeff_Mul()[0]
+        else:
+            weight, base_size = 1, base
+        if size * self.log_size(base_size) > lim.max_number_digits:
+            raise self.fail("number too large", where, f"numbers may have at most {lim.max_number_digits} digits")
+        return sympy.Pow(base, exp), weight
+
+    def call(self, node: ast.Call) -> tuple[sympy.Basic, float]:
+        name = node.func.id  # type: ignore[attr-defined]
+        fn, lo, hi = _FUNCTIONS[name]
+        if not lo <= len(node.args) <= (hi or len(node.args)):
+            want = f"{lo} argument" if lo == hi else f"{lo} or {hi} arguments" if hi else f"at least {lo} argument"
+            raise self.fail(f"{name} takes {want}, got {len(node.args)}", self.at(node))
+        built = [self.build(arg) for arg in node.args]
+        args = [b[0] for b in built]
+        if isinstance(args[0], sympy.Expr) and args[0].is_number:
+            if name == "factorial" and not (args[0].is_Integer and 0 <= args[0] <= self.limits.max_factorial):
+                raise self.fail(f"factorial needs a whole number from 0 to {self.limits.max_factorial}", self.at(node.args[0]))
+            if name in _EXP_LIKE and self.magnitude(args[0]) * math.log10(math.e) > self.limits.max_number_digits:
+                raise self.fail("number too large", self.at(node.args[0]))
+        return fn(*args), max(b[1] for b in built)
+
+    @staticmethod
+    def magnitude(value: sympy.Expr) -> float:
+        """|value| as a float, inf when too big; only ever called on numeric expressions."""
+        try:
+            if value.is_Rational:
+                return abs(value.p) / value.q
+            return abs(complex(sympy.N(value, 15)))
+        except OverflowError:
+            return math.inf
+
+    def log_size(self, value: sympy.Basic) -> float:
+        """Roughly how many decimal digits writing ``value`` (numerator or denominator) takes."""
+        if isinstance(value, sympy.Rational):
+            return max(math.log10(abs(value.p) or 1), math.log10(value.q))
+        mag = self.magnitude(value) if isinstance(value, sympy.Expr) and value.is_number else 1.0
+        return abs(math.log10(mag)) if 0 < mag < math.inf else (0.0 if mag == 0 else math.inf)
+
+    def finish(self, value: sympy.Basic) -> sympy.Basic:
+        for sub in sympy.preorder_traversal(value):
+            if any(sub is u for u in _UNDEFINED):
+                raise self.fail("the value is undefined or infinite", None, "check for division by zero or log(0)")
+            if isinstance(sub, sympy.Rational) and self.log_size(sub) > self.limits.max_number_digits:
+                raise self.fail("number too large", None, f"numbers may have at most {self.limits.max_number_digits} digits")
+        return value
+
+
+def _split_product(name: str, known: set[str]) -> list[str] | None:
+    """Split 'xy' into ['x', 'y'] if it is a run of known names (for the unknown-name hint)."""
+    best: list[list[str] | None] = [[]] + [None] * len(name)
+    for end in range(1, len(name) + 1):
+        for start in range(max(0, end - 20), end):
+            if best[start] is not None and name[start:end] in known:
+                best[end] = best[start] + [name[start:end]]  # type: ignore[operator]
+                break
+    return best[-1]
+
+
+def parse_expression(text: str, *, variables: Iterable[str] = (), functions: Iterable[str] = DEFAULT_FUNCTIONS,
+                     implicit_multiplication: bool = True, trusted: bool = False,
+                     limits: ParseLimits = ParseLimits()) -> sympy.Expr | sympy.Basic:
+    """Parse a student's math into sympy; raise FormatError (and only that) for any bad text.
+
+    ``trusted`` (for question authors, not students) also allows % // comparisons and and/or/not.
+    Invalid ``variables``/``functions`` declarations are reported as FormatError too.
+    """
+    parser = _Parser(text if isinstance(text, str) else "", variables, functions,
+                     implicit_multiplication, trusted, limits)
+    if not isinstance(text, str):
+        raise parser.fail("the answer must be text", None)
+    if len(text) > limits.max_length:
+        raise parser.fail("the answer is too long", limits.max_length, f"at most {limits.max_length} characters")
+    bad = next((i for i, ch in enumerate(text) if _is_control(ch)), None)
+    if bad is not None:
+        raise parser.fail(f"invisible or control character (U+{ord(text[bad]):04X}) is not allowed", bad)
+    try:
+        tree = parser.to_ast(parser.arrange(parser.tokenize()))
+        return parser.finish(parser.build(tree.body)[0])
+    except FormatError:
+        raise
+    except (RecursionError, MemoryError):
+        raise parser.fail("the expression is too complex", None) from None
+    except Exception as exc:  # noqa: BLE001 - sympy/arithmetic errors on odd input are still the answer's problem
+        raise parser.fail("this expression cannot be evaluated", None, type(exc).__name__) from None
+
+
+def parse_number_text(text: str, *, functions: Iterable[str] = DEFAULT_FUNCTIONS,
+                      implicit_multiplication: bool = True, limits: ParseLimits = ParseLimits()) -> sympy.Expr:
+    """A numeric-only answer ("1/3", "2^10", "-4.5e3", "sqrt(2)"): no variables allowed."""
+    value = parse_expression(text, functions=functions, implicit_multiplication=implicit_multiplication, limits=limits)
+    if not (isinstance(value, sympy.Expr) and value.is_number):
+        raise FormatError("expected a number", text=text, offset=None)
+    return value
+
+
+# ----- matrices --------------------------------------------------------------
+MAX_MATRIX_ROWS = MAX_MATRIX_COLUMNS = 100
+MAX_MATRIX_CHARS = 20000
+
+
+@dataclass
+class _Row:
+    items: list[tuple[str, int] | _Group]  # raw text segments (with offsets) and bracketed groups
+    commas: bool = False
+
+    def blank(self) -> bool:
+        return not self.commas and all(isinstance(i, tuple) and not i[0].strip() for i in self.items)
+
+
+@dataclass
+class _Group:
+    rows: list[_Row]
+    offset: int
+
+
+class _MatrixScanner:
+    """A bracket scanner for [[1, 2], [3, 4]], [1, 2, 3], [1 2; 3 4] or 1 2; 3 4 (no json/yaml/eval)."""
+
+    def __init__(self, text: str) -> None:
+        self.text, n = text, len(text)
+        self.next_sig = [n] * (n + 1)  # index of the next non-space character, for newline decisions
+        for k in range(n - 1, -1, -1):
+            self.next_sig[k] = self.next_sig[k + 1] if text[k].isspace() else k
+
+    def fail(self, message: str, offset: int | None, hint: str = "") -> FormatError:
+        return FormatError(message, text=self.text, offset=offset, hint=hint)
+
+    def scan(self, i: int, depth: int, opened: int | None = None) -> tuple[list[_Row], int]:
+        """Read rows until the ']' closing the '[' at ``opened`` (or the end); return them and the next index."""
+        text, rows = self.text, [_Row([])]
+        start, parens, last_sig = i, [], None
+        while i < len(text):
+            ch = text[i]
+            if ch in "\"'":
+                end = text.find(ch, i + 1)
+                if end < 0:
+                    raise self.fail("quote is never closed", i)
+                i, last_sig = end + 1, ch
+                continue
+            if ch in "[];" and parens:
+                raise self.fail("'(' is never closed", parens[-1])
+            if ch == "(":
+                parens.append(i)
+            elif ch == ")":
+                if not parens:
+                    raise self.fail("unmatched ')'", i)
+                parens.pop()
+            elif ch == "[":
+                if depth >= 2:
+                    raise self.fail("too many levels of '['", i, "write [[1, 2], [3, 4]] or [1 2; 3 4]")
+                rows[-1].items.append((text[start:i], start))
+                inner, after = self.scan(i + 1, depth + 1, i)
+                rows[-1].items.append(_Group(inner, i))
+                i = after
+                start, last_sig = i, "]"
+                continue
+            elif ch == "]":
+                if depth == 0:
+                    raise self.fail("unmatched ']'", i)
+                rows[-1].items.append((text[start:i], start))
+                return rows, i + 1
+            elif ch == "," and not parens:
+                rows[-1].items.append((text[start:i], start))
+                rows[-1].commas, start = True, i + 1
+            elif (ch == ";" or (ch == "\n" and not parens and self.newline_breaks(i, last_sig))):
+                rows[-1].items.append((text[start:i], start))
+                rows.append(_Row([]))
+                start = i + 1
+            if not ch.isspace():
+                last_sig = ch
+            i += 1
+        if parens:
+            raise self.fail("'(' is never closed", parens[-1])
+        if depth:
+            raise self.fail("'[' is never closed", opened, "add the missing ']'")
+        rows[-1].items.append((text[start:], start))
+        return rows, i
+
+    def newline_breaks(self, i: int, last_sig: str | None) -> bool:
+        """A newline starts a new row unless the row so far or the next line plainly continues."""
+        nxt = self.next_sig[i]
+        return (last_sig is not None and last_sig not in ",;[(+-*/^" and nxt < len(self.text)
+                and self.text[nxt] not in ",;])*/^")
+
+    def cells(self, row: _Row) -> list[tuple[str, int]]:
+        """Split one row of raw segments into cells: by commas if it has any, else by spaces (MATLAB)."""
+        cells = []
+        for seg, at in row.items:  # type: ignore[misc]
+            if row.commas:
+                cells.append(self.cell(seg, at))
+                continue
+            for chunk, pos in _chunks(seg, at):
+                joins = cells and (cells[-1][0][-1] in "+-*/^" or chunk[0] in "*/^" or chunk in ("+", "-"))
+                if joins:
+                    prev_at = cells[-1][1]
+                    cells[-1] = (self.text[prev_at:pos + len(chunk)], prev_at)
+                else:
+                    cells.append((chunk, pos))
+        return [self.cell(c, at) for c, at in cells]
+
+    def cell(self, raw: str, at: int) -> tuple[str, int]:
+        stripped = raw.strip()
+        if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
+            stripped = stripped[1:-1].strip()  # a JSON/YAML-quoted entry
+        if not stripped:
+            raise self.fail("empty entry", at + len(raw) - len(raw.lstrip()), "remove the extra ',' or fill it in")
+        return stripped, at + len(raw) - len(raw.lstrip())
+
+
+def _chunks(segment: str, at: int) -> list[tuple[str, int]]:
+    """Whitespace-separated pieces of a segment, keeping parenthesised and quoted parts whole."""
+    out, depth, start, quote = [], 0, None, ""
+    for k, ch in enumerate(segment + " "):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        if ch.isspace() and depth <= 0 and not quote:
+            if start is not None:
+                out.append((segment[start:k], at + start))
+            start = None
+        elif start is None:
+            start = k
+    return out
+
+
+def _entries(count: int) -> str:
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
+
+
+def _group_row(row: _Row) -> bool:
+    """True for a row made only of bracketed groups (the [[1, 2], [3, 4]] style)."""
+    return any(isinstance(i, _Group) for i in row.items) and all(
+        isinstance(i, _Group) or not i[0].strip() for i in row.items)
+
+
+def split_matrix_text(text: str) -> list[list[str]]:
+    """Split a typed matrix into rows of cell strings; each cell then goes through parse_expression.
+
+    Accepts [[1, 2], [3, 4]], [1, 2, 3] (one row), [1 2; 3 4], [1, 2; 3, 4], and the same without
+    the outer brackets; rows split on ';' or newlines. A row containing commas splits only on
+    commas (so "2 x, 1" works); otherwise it splits on spaces like MATLAB: a space then a sign
+    glued to what follows starts a new entry ("1 -2" is two entries), while a lone sign or a
+    dangling operator continues it ("1 - 2", "1 -  2", "x^ 2" are one entry each).
+    """
+    if not isinstance(text, str):
+        raise FormatError("the matrix must be text", text="", offset=None)
+    if len(text) > MAX_MATRIX_CHARS:
+        raise FormatError("the matrix is too long", text=text, offset=MAX_MATRIX_CHARS,
+                          hint=f"at most {MAX_MATRIX_CHARS} characters")
+    bad = next((i for i, ch in enumerate(text) if _is_control(ch)), None)
+    if bad is not None:
+        raise FormatError(f"invisible or control character (U+{ord(text[bad]):04X}) is not allowed",
+                          text=text, offset=bad)
+    scanner = _MatrixScanner(text)
+    rows = [r for r in scanner.scan(0, 0)[0] if not r.blank()]
+    if len(rows) == 1 and _group_row(rows[0]) and len(rows[0].items) == 3:  # "", [ ... ], "": unwrap
+        rows = [r for r in rows[0].items[1].rows if not r.blank()]  # type: ignore[union-attr]
+    mixed = [r for r in rows if _group_row(r) != _group_row(rows[0]) or (
+        not _group_row(r) and any(isinstance(i, _Group) for i in r.items))]
+    if mixed:
+        first = next(i.offset if isinstance(i, _Group) else i[1] + len(i[0]) - len(i[0].lstrip())
+                     for i in mixed[0].items if isinstance(i, _Group) or i[0].strip())
+        raise scanner.fail("mix of bracketed rows and plain entries", first, "write [[1, 2], [3, 4]] or [1 2; 3 4]")
+    matrix: list[list[tuple[str, int]]] = []
+    for row in rows:
+        if not _group_row(row):
+            matrix.append(scanner.cells(row))
+            continue
+        for group in (i for i in row.items if isinstance(i, _Group)):
+            inner = [r for r in group.rows if not r.blank()]
+            if len(inner) != 1 or any(isinstance(i, _Group) for i in inner[0].items):
+                raise scanner.fail("each bracketed row must hold one row of entries", group.offset,
+                                   "write [[1, 2], [3, 4]] or [1 2; 3 4]")
+            matrix.append(scanner.cells(inner[0]))
+    if not matrix:
+        raise FormatError("the matrix is empty", text=text, offset=0)
+    if len(matrix) > MAX_MATRIX_ROWS:
+        raise scanner.fail(f"too many rows (at most {MAX_MATRIX_ROWS})", matrix[MAX_MATRIX_ROWS][0][1])
+    for number, row_cells in enumerate(matrix, start=1):
+        if len(row_cells) > MAX_MATRIX_COLUMNS:
+            raise scanner.fail(f"too many entries in a row (at most {MAX_MATRIX_COLUMNS})",
+                               row_cells[MAX_MATRIX_COLUMNS][1])
+        if len(row_cells) != len(matrix[0]):
+            raise scanner.fail(f"row {number} has {_entries(len(row_cells))} but row 1 has {_entries(len(matrix[0]))}",
+                               row_cells[0][1])
+    return [[c for c, _ in row_cells] for row_cells in matrix]

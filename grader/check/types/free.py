@@ -1,0 +1,30 @@
+"""Free response: never scored automatically; kept for manual grading with its rubric."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ...messages import feedback
+from ..base import Checker, register
+
+MAX_FREE_LENGTH = 20_000
+
+
+@register
+class FreeResponseChecker(Checker):
+    name = "free"
+    settings = {"rubric": []}
+    needs_answer = False
+
+    def validate(self, spec: Mapping[str, Any]) -> list[str]:
+        rubric = spec.get("rubric")
+        if not isinstance(rubric, list) or not rubric:
+            return ["a free-response part needs a rubric: a list of criteria"]
+        return []
+
+    def parse(self, raw: str, spec: Mapping[str, Any]) -> str:
+        return raw[:MAX_FREE_LENGTH]
+
+    def score(self, value: Any, reference: Any, spec: Mapping[str, Any]) -> tuple[float, str, str]:
+        note = "pending" if str(value).strip() else "pending-blank"
+        return 0.0, note, feedback("pending")

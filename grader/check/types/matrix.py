@@ -1,0 +1,119 @@
+"""Matrix answers: numeric or symbolic, with shape feedback and optional per-entry credit.
+
+Accepts nested lists (``[[1, 2], [3, 4]]``) and MATLAB style
+(``[1 2; 3 4]``). Every cell goes through the safe expression parser.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+import sympy
+
+from ...errors import FormatError
+from ...messages import feedback
+from ..base import Checker, Diagnosis, register
+from ..evaluate import evaluate
+from ..parse import DEFAULT_FUNCTIONS, parse_expression, split_matrix_text
+from .expression import _AnswerPrinter
+
+DEFAULT_RTOL = 1e-6
+DEFAULT_ATOL = 1e-9
+
+
+@register
+class MatrixChecker(Checker):
+    name = "matrix"
+    settings = {"variables": [], "rtol": DEFAULT_RTOL, "atol": DEFAULT_ATOL, "partial": False,
+                "implicit_multiplication": True}
+
+    def reference(self, value: Any, spec: Mapping[str, Any]) -> sympy.Matrix:
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
+        matrix = sympy.Matrix(value) if not isinstance(value, sympy.MatrixBase) else value
+        if matrix.rows == 0 or matrix.cols == 0:
+            raise ValueError("the reference matrix is empty")
+        return sympy.ImmutableMatrix(matrix)
+
+    def parse(self, raw: str, spec: Mapping[str, Any]) -> sympy.ImmutableMatrix:
+        rows = split_matrix_text(raw)
+        cells = []
+        for row in rows:
+            parsed_row = []
+            for cell in row:
+                try:
+                    parsed_row.append(
+                        parse_expression(
+                            cell,
+                            variables=spec.get("variables") or (),
+                            functions=DEFAULT_FUNCTIONS,
+                            implicit_multiplication=spec.get("implicit_multiplication", True),
+                        )
+                    )
+                except FormatError as error:
+                    offset = raw.find(cell)
+                    inner = error.offset or 0
+                    raise FormatError(
+                        f"entry '{cell}': {error.message}", raw, offset + inner if offset >= 0 else None, error.hint
+                    ) from error
+            cells.append(parsed_row)
+        return sympy.ImmutableMatrix(cells)
+
+    def score(self, value: sympy.MatrixBase, reference: Any, spec: Mapping[str, Any]) -> tuple[float, str, str]:
+        if value.shape != reference.shape:
+            return 0.0, "", ""
+        right = _entries_right(value, reference, spec)
+        total = right.size
+        correct = int(right.sum())
+        if correct == total:
+            return 1.0, "correct", ""
+        if spec.get("partial"):
+            message = feedback("matrix-entries", wrong=total - correct, total=total)
+            return correct / total, "partial-entries", message
+        return 0.0, "", ""
+
+    def diagnose(self, value: sympy.MatrixBase, reference: Any, spec: Mapping[str, Any]) -> Diagnosis | None:
+        given, expected = _shape(value.shape), _shape(reference.shape)
+        if value.shape == reference.T.shape and _entries_right(value, reference.T, spec).all():
+            return Diagnosis("transposed", feedback("transposed", given=given, expected=expected))
+        if value.shape != reference.shape:
+            return Diagnosis("wrong-shape", feedback("wrong-shape", given=given, expected=expected))
+        flipped = reference[::-1, ::-1]
+        if flipped != reference and _entries_right(value, flipped, spec).all():
+            return Diagnosis("flipped", feedback("flipped"))
+        if any(cell != 0 for cell in reference) and _entries_right(value, -reference, spec).all():
+            return Diagnosis("sign", feedback("sign"))
+        wrong = int((~_entries_right(value, reference, spec)).sum())
+        return Diagnosis("matrix-entries", feedback("matrix-entries", wrong=wrong, total=reference.rows * reference.cols))
+
+    def format(self, reference: Any, spec: Mapping[str, Any]) -> str:
+        printer = _AnswerPrinter()
+        rows = ["[" + ", ".join(printer.doprint(cell) for cell in row) + "]" for row in reference.tolist()]
+        return "[" + ", ".join(rows) + "]"
+
+
+def _shape(shape: tuple[int, int]) -> str:
+    return f"{shape[0]}×{shape[1]}"
+
+
+def _entries_right(value: sympy.MatrixBase, reference: sympy.MatrixBase, spec: Mapping[str, Any]) -> np.ndarray:
+    rtol = float(spec.get("rtol", DEFAULT_RTOL))
+    atol = float(spec.get("atol", DEFAULT_ATOL))
+    result = np.zeros(reference.shape, dtype=bool)
+    numeric = all(cell.is_number for cell in reference) and all(cell.is_number for cell in value)
+    if numeric:
+        mine = np.array([[complex(c) for c in row] for row in value.tolist()])
+        theirs = np.array([[complex(c) for c in row] for row in reference.tolist()])
+        return np.abs(mine - theirs) <= np.maximum(rtol * np.abs(theirs), atol)
+    symbols = sorted(set().union(*(c.free_symbols for c in reference)) | set().union(*(c.free_symbols for c in value)), key=str)
+    points = [{s: complex(0.37 + 0.61 * k + 0.17 * i) for i, s in enumerate(symbols)} for k in range(4)]
+    for (r, c), cell in np.ndenumerate(np.empty(reference.shape)):
+        ok = True
+        for point in points:
+            a, b = evaluate(value[r, c], point), evaluate(reference[r, c], point)
+            if a is None or b is None or abs(a - b) > rtol * max(abs(a), abs(b)) + atol:
+                ok = False
+                break
+        result[r, c] = ok
+    return result

@@ -1,0 +1,59 @@
+"""The course config (``course.yaml`` beside the banks) and the course secret.
+
+The secret decides every variant, so it comes from ``--secret`` or the
+``GRADER_SECRET`` environment variable. The bundled demo's config carries
+a public demo secret; using it for anything but the demo prints a warning.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BankError, Location
+from .yamlload import YamlError, load_file
+
+DEMO_SECRET = "grader-demo-secret-do-not-use-for-a-real-course"
+IDENTITY_FIELDS = ("sid", "email", "id")
+
+
+@dataclass(frozen=True)
+class CourseConfig:
+    name: str = ""
+    secret: str | None = None
+    identity: str = "sid"
+    path: Path | None = None
+
+
+def find_config(bank_path: str | Path) -> Path | None:
+    candidate = Path(bank_path)
+    folder = candidate if candidate.is_dir() else candidate.parent
+    path = folder / "course.yaml"
+    return path if path.exists() else None
+
+
+def load_config(path: str | Path | None) -> CourseConfig:
+    if path is None:
+        return CourseConfig()
+    try:
+        data = load_file(str(path)).data or {}
+    except YamlError as error:
+        raise BankError(error.message, Location(str(path), error.line, error.column)) from error
+    identity = str(data.get("identity", "sid"))
+    if identity not in IDENTITY_FIELDS:
+        raise BankError(f"identity must be one of {', '.join(IDENTITY_FIELDS)}", Location(str(path)))
+    secret = data.get("secret")
+    return CourseConfig(str(data.get("course", "")), None if secret is None else str(secret), identity, Path(path))
+
+
+def resolve_secret(option: str | None, config: CourseConfig, *, demo: bool = False) -> tuple[str, str | None]:
+    """(secret, warning or None). Order: option, GRADER_SECRET, the config file."""
+    secret = option or os.environ.get("GRADER_SECRET") or config.secret
+    if not secret:
+        raise BankError("no course secret: pass --secret or set GRADER_SECRET", Location(str(config.path or "")))
+    warning = None
+    if secret == DEMO_SECRET and not demo:
+        warning = ("warning: using the public demo secret; every student can recompute these variants. "
+                   "Set GRADER_SECRET for a real course.")
+    return secret, warning

@@ -1,0 +1,84 @@
+"""Problem sets and answer keys: variants rendered as Markdown, then HTML."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .bank import Bank
+from .check.types.choice import LABELS
+from .roster import Student
+from .templates import number
+from .variant import Variant
+
+ANSWER_HINTS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "expression": "a formula in {variables}",
+    "matrix": "a matrix, as [[1, 2], [3, 4]] or [1 2; 3 4]",
+    "choice": "one letter",
+    "checkbox": "every correct letter, as A, C",
+    "text": "a short phrase",
+    "free": "a few sentences, graded by hand",
+    "code": "the function in your notebook",
+}
+
+
+@lru_cache(maxsize=1)
+def layouts() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("layouts"))),
+        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+    )
+    env.filters["number"] = number
+    return env
+
+
+def answer_hint(spec: dict[str, Any]) -> str:
+    hint = ANSWER_HINTS[spec["type"]]
+    if spec["type"] == "expression":
+        hint = hint.format(variables=", ".join(spec.get("variables") or ()))
+    if spec["type"] == "number" and spec.get("percent"):
+        hint += " (a percentage such as 72%)"
+    if spec["type"] == "number" and spec.get("sigfigs"):
+        hint += f" to {spec['sigfigs']} significant figures"
+    if spec["type"] == "matrix" and spec.get("variables"):
+        hint += f", using {', '.join(spec['variables'])}"
+    return hint
+
+
+def _item(variant: Variant, key: bool) -> dict[str, Any]:
+    question = variant.question
+    parts = []
+    for part in question.parts:
+        spec = variant.parts[part.id]
+        options = [{"label": label, "text": option["text"]}
+                   for label, option in zip(LABELS, spec.get("options") or [])]
+        parts.append({"id": part.id, "type": part.type, "prompt": variant.render_prompt(part),
+                      "hint": answer_hint(spec), "options": options,
+                      "answer": variant.reference_text(part.id) if key else ""})
+    return {"id": question.id, "title": question.title, "points": question.points, "source": question.source,
+            "text": variant.render_text(), "parts": parts, "params": variant.params if key else {},
+            "solution": variant.render_solution() if key else "", "correction": question.correction if key else ""}
+
+
+def skeleton(bank: Bank) -> str:
+    lines = []
+    for question in bank.questions:
+        lines.append(f"{question.id}:")
+        lines.extend(f"  {part.id}: " for part in question.parts)
+    return "\n".join(lines) + "\n"
+
+
+def render_problem_set(bank: Bank, student: Student, variants: list[Variant]) -> str:
+    items = [_item(v, key=False) for v in variants]
+    return layouts().get_template("problem_set.md.j2").render(bank=bank, student=student, items=items,
+                                                            skeleton=skeleton(bank))
+
+
+def render_answer_key(bank: Bank, student: Student, variants: list[Variant]) -> str:
+    items = [_item(v, key=True) for v in variants]
+    return layouts().get_template("answer_key.md.j2").render(bank=bank, student=student, items=items)

@@ -1,0 +1,230 @@
+"""Parameter specs and drawing one variant's parameter values.
+
+A spec is one of (YAML):
+
+* ``32``                                 a constant
+* ``{choice: [28, 32, 64]}``             one item of a list
+* ``{range: [3, 7], step: 2}``           an integer range, both ends included
+* ``{uniform: [0.01, 0.1], decimals: 3}`` a decimal range on a grid of 10^-decimals
+* ``{matrix: [4, 4], range: [0, 4]}``     an integer matrix
+* ``{derived: "(I - F + 2*P)/S + 1"}``    a sympy expression of other parameters
+
+``where:`` constraints are met by bounded rejection sampling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import sympy
+
+from .check.parse import parse_expression, symbol
+from .errors import BankError, FormatError, Location
+from .variant_seed import Draws
+
+MAX_ATTEMPTS = 2000
+MAX_MATRIX_CELLS = 400
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    name: str
+    kind: str  # constant | choice | range | uniform | matrix | derived
+    values: tuple[Any, ...] = ()
+    low: Any = None
+    high: Any = None
+    step: int = 1
+    decimals: int = 0
+    shape: tuple[int, int] = (0, 0)
+    expression: sympy.Basic | None = None
+
+    @property
+    def is_drawn(self) -> bool:
+        return self.kind != "derived"
+
+
+@dataclass(frozen=True)
+class ParamValues:
+    """One variant's values: ``display`` for templates and solvers, ``exact`` for sympy."""
+
+    display: dict[str, Any]
+    exact: dict[str, Any]
+
+    def substitution(self) -> dict[sympy.Symbol, Any]:
+        return {symbol(name): value for name, value in self.exact.items() if value is not None}
+
+
+def parse_param(name: str, raw: Any, names: list[str], where: Location) -> ParamSpec:
+    """Build a ParamSpec from its YAML form; ``names`` are all parameter names."""
+
+    def fail(reason: str) -> BankError:
+        return BankError(f"parameter '{name}': {reason}", where)
+
+    if not isinstance(raw, dict):
+        if isinstance(raw, (int, float, str)) and not isinstance(raw, bool):
+            return ParamSpec(name, "constant", values=(_number_or_text(raw),))
+        raise fail("expected a value or a mapping such as {range: [1, 5]}")
+    kinds = [key for key in ("choice", "range", "uniform", "matrix", "derived") if key in raw]
+    if kinds == ["range", "matrix"]:
+        kinds = ["matrix"]
+    if len(kinds) != 1:
+        raise fail("give exactly one of choice, range, uniform, matrix or derived")
+    kind = kinds[0]
+    allowed = {"choice": {"choice"}, "range": {"range", "step"}, "uniform": {"uniform", "decimals"},
+               "matrix": {"matrix", "range"}, "derived": {"derived"}}[kind]
+    unknown = set(raw) - allowed
+    if unknown:
+        raise fail(f"unknown setting(s) {', '.join(sorted(map(str, unknown)))} for a {kind} parameter")
+    if kind == "choice":
+        values = raw["choice"]
+        if not isinstance(values, list) or not values:
+            raise fail("choice needs a non-empty list")
+        return ParamSpec(name, "choice", values=tuple(_number_or_text(v) for v in values))
+    if kind == "derived":
+        text = raw["derived"]
+        if not isinstance(text, (str, int, float)):
+            raise fail("derived needs an expression")
+        try:
+            expression = parse_expression(str(text), variables=names, trusted=True)
+        except FormatError as exc:
+            raise fail(f"derived expression: {exc.message}") from exc
+        return ParamSpec(name, "derived", expression=expression)
+    bounds = raw["range"] if kind in ("range", "matrix") else raw["uniform"]
+    if not (isinstance(bounds, list) and len(bounds) == 2 and all(_is_number(b) for b in bounds)):
+        raise fail(f"{'range' if kind != 'uniform' else 'uniform'} needs [low, high]")
+    if kind == "uniform":
+        decimals = raw.get("decimals", 2)
+        if not isinstance(decimals, int) or not 0 <= decimals <= 12:
+            raise fail("decimals must be a whole number from 0 to 12")
+        low, high = (Decimal(str(b)) for b in bounds)
+        if low > high:
+            raise fail("low is greater than high")
+        return ParamSpec(name, "uniform", low=low, high=high, decimals=decimals)
+    low, high = bounds
+    if not all(isinstance(b, int) for b in bounds) or low > high:
+        raise fail("range needs whole numbers [low, high] with low <= high")
+    if kind == "matrix":
+        shape = raw["matrix"]
+        if not (isinstance(shape, list) and len(shape) == 2 and all(isinstance(s, int) and s > 0 for s in shape)):
+            raise fail("matrix needs a shape [rows, columns]")
+        if shape[0] * shape[1] > MAX_MATRIX_CELLS:
+            raise fail(f"matrix has more than {MAX_MATRIX_CELLS} entries")
+        return ParamSpec(name, "matrix", low=low, high=high, shape=(shape[0], shape[1]))
+    step = raw.get("step", 1)
+    if not isinstance(step, int) or step <= 0:
+        raise fail("step must be a positive whole number")
+    return ParamSpec(name, "range", low=low, high=high, step=step)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number_or_text(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def exact_value(value: Any) -> Any:
+    """The sympy value of a display value (None for text, which sympy cannot use)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return sympy.Integer(value)
+    if isinstance(value, Decimal):
+        return sympy.Rational(str(value))
+    if isinstance(value, list):
+        return sympy.Matrix(value)
+    return None
+
+
+def display_value(value: sympy.Basic) -> Any:
+    if isinstance(value, sympy.MatrixBase):
+        return [[display_value(v) for v in row] for row in value.tolist()]
+    if value.is_Integer:
+        return int(value)
+    if value.is_Rational:
+        return Decimal(int(value.p)) / Decimal(int(value.q))
+    if value.is_number:
+        return Decimal(str(sympy.N(value, 15)))
+    raise ValueError(f"not a number: {value}")
+
+
+def draw_one(spec: ParamSpec, draws: Draws, label: str) -> Any:
+    if spec.kind == "constant":
+        return spec.values[0]
+    if spec.kind == "choice":
+        return spec.values[draws.below(len(spec.values), label)]
+    if spec.kind == "range":
+        count = (spec.high - spec.low) // spec.step + 1
+        return spec.low + spec.step * draws.below(count, label)
+    if spec.kind == "uniform":
+        unit = Decimal(1).scaleb(-spec.decimals)
+        count = int((spec.high - spec.low) / unit) + 1
+        return (spec.low + unit * draws.below(count, label)).quantize(unit)
+    if spec.kind == "matrix":
+        rows, cols = spec.shape
+        cells = draws.many_below(spec.high - spec.low + 1, rows * cols, label)
+        return [[spec.low + cells[r * cols + c] for c in range(cols)] for r in range(rows)]
+    raise AssertionError(spec.kind)
+
+
+def derived_order(specs: dict[str, ParamSpec]) -> list[str]:
+    """Derived parameters in an order where each comes after what it uses."""
+    pending = {name: spec for name, spec in specs.items() if spec.kind == "derived"}
+    order: list[str] = []
+    while pending:
+        ready = sorted(
+            name for name, spec in pending.items()
+            if all(str(s) not in pending for s in spec.expression.free_symbols)
+        )
+        if not ready:
+            raise ValueError("derived parameters depend on each other in a cycle: " + ", ".join(sorted(pending)))
+        order.extend(ready)
+        for name in ready:
+            del pending[name]
+    return order
+
+
+def draw_values(
+    specs: dict[str, ParamSpec], constraints: list[tuple[str, sympy.Basic]], draws: Draws
+) -> tuple[ParamValues, int]:
+    """Draw until every constraint holds; return the values and the attempt used.
+
+    Raises ValueError naming the constraint that was never met.
+    """
+    order = derived_order(specs)
+    failures: dict[str, int] = {}
+    for attempt in range(MAX_ATTEMPTS):
+        display = {name: draw_one(spec, draws, f"{attempt}:{name}") for name, spec in specs.items() if spec.is_drawn}
+        exact = {name: exact_value(value) for name, value in display.items()}
+        values = ParamValues(display, exact)
+        for name in order:
+            result = specs[name].expression.xreplace(values.substitution())
+            if not result.is_number:
+                raise ValueError(f"derived parameter '{name}' did not evaluate to a number (got {result})")
+            exact[name] = result
+            display[name] = display_value(result)
+        failed = next((text for text, rule in constraints if rule.xreplace(values.substitution()) is not sympy.true), None)
+        if failed is None:
+            return values, attempt
+        failures[failed] = failures.get(failed, 0) + 1
+    worst = max(failures, key=failures.get)
+    raise ValueError(f"constraint '{worst}' could not be met in {MAX_ATTEMPTS} draws; widen the ranges or fix the rule")
+
+
+def fixed_values(specs: dict[str, ParamSpec], given: dict[str, Any]) -> ParamValues:
+    """Values for a question test: given drawn values, derived ones computed."""
+    display = {name: _number_or_text(value) for name, value in given.items()}
+    exact = {name: exact_value(value) for name, value in display.items()}
+    values = ParamValues(display, exact)
+    for name in derived_order(specs):
+        if name in given:
+            continue
+        result = specs[name].expression.xreplace(values.substitution())
+        exact[name] = result
+        display[name] = display_value(result)
+    return values

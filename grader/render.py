@@ -1,0 +1,57 @@
+"""Markdown with LaTeX math to standalone HTML, with the math as MathML.
+
+The math is converted on our side (latex2mathml) and Chromium draws
+MathML natively, so a page shows its math with no network and no
+JavaScript: exam rooms have no network.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+
+from .templates import environment
+
+
+def _math(content: str, options: dict) -> str:
+    from latex2mathml.converter import convert
+
+    display = "block" if options.get("display_mode") else "inline"
+    try:
+        return convert(content.strip(), display=display)
+    except Exception:  # latex2mathml raises many kinds; show the source rather than fail the page
+        return f'<code class="math-error" title="could not render this math">{html.escape(content)}</code>'
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True, renderer=_math)
+    return md
+
+
+def markdown_to_html(text: str) -> str:
+    return _markdown().render(text)
+
+
+PAGE_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1b1b1b; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+math[display="block"] { margin: 0.8rem 0; overflow-x: auto; }
+code, pre { background: #f5f5f5; padding: 0 0.2rem; }
+.verdict-correct { color: #17692b; } .verdict-incorrect, .verdict-invalid { color: #a21515; }
+.verdict-partial { color: #8a5a00; } .verdict-pending { color: #555; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 0.2rem 0.5rem; }
+"""
+
+
+def html_page(title: str, markdown_text: str) -> str:
+    template = environment().from_string(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<title>{{ title | e }}</title>\n<style>{{ style }}</style>\n</head>\n<body>\n{{ body }}</body>\n</html>\n"
+    )
+    return template.render(title=title, style=PAGE_STYLE, body=markdown_to_html(markdown_text))

@@ -1,0 +1,72 @@
+"""The jinja2 environment for question text, prompts and worked solutions.
+
+Templates are instructor-written but still run in jinja2's sandbox with
+StrictUndefined, so a misspelt parameter is an error, not a blank.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+from jinja2.sandbox import SandboxedEnvironment
+
+
+def _latex_cell(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return str(value)
+
+
+def bmatrix(rows: Any) -> str:
+    """A nested list (or a flat list, as a column) as a LaTeX bmatrix."""
+    if hasattr(rows, "tolist"):
+        rows = rows.tolist()
+    if rows and not isinstance(rows[0], (list, tuple)):
+        rows = [[value] for value in rows]
+    body = r" \\ ".join(" & ".join(_latex_cell(v) for v in row) for row in rows)
+    return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
+
+
+def number(value: Any, digits: int = 6) -> str:
+    """A number for display: integers plainly, others to ``digits`` significant figures."""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return _latex_cell(value)
+    return f"{float(value):.{digits}g}"
+
+
+@lru_cache(maxsize=1)
+def environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env.filters["bmatrix"] = bmatrix
+    env.filters["number"] = number
+    return env
+
+
+@lru_cache(maxsize=4096)
+def compile_template(source: str) -> jinja2.Template:
+    return environment().from_string(source)
+
+
+def undeclared_names(source: str) -> set[str]:
+    """Names a template reads from its context (raises TemplateSyntaxError)."""
+    return set(meta.find_undeclared_variables(environment().parse(source)))
+
+
+def line_of_name(source: str, name: str) -> int:
+    """1-based line of the first template expression that mentions ``name``."""
+    pattern = re.compile(r"\b" + re.escape(name) + r"\b")
+    for number_, line in enumerate(source.splitlines(), start=1):
+        if ("{{" in line or "{%" in line) and pattern.search(line):
+            return number_
+    return 1
+
+
+def render(source: str, context: dict[str, Any]) -> str:
+    return compile_template(source).render(**context)

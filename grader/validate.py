@@ -1,0 +1,139 @@
+"""``grader validate``: run every question's own tests, then sweep many seeds.
+
+Like STACK's question tests: fixed parameters with the answers the author
+expects are checked through ``check_answer`` exactly as a student's answer
+would be. Printed answers from a source sheet that disagree with the solver
+are reported; they pass only when the question records a ``correction``.
+The sweep then draws many variants and checks that each renders, that each
+reference checks as correct against itself, and that every declared
+mistake is recognised with its own note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .bank import Bank, Question
+from .check.base import REGISTRY, check_answer
+from .errors import BankError, Location
+from .variant import Variant, fixed_variant, make_variant
+
+DEFAULT_SEEDS = 200
+VALIDATE_SECRET = "grader-validate"
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # "error" or "note"
+    location: Location
+    message: str
+
+
+@dataclass
+class QuestionReport:
+    question: str
+    tests_run: int = 0
+    seeds_run: int = 0
+    distinct_variants: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    _keys: set[str] = field(default_factory=set, repr=False)
+
+    def add(self, level: str, location: Location, message: str, key: str = "") -> None:
+        """Record a finding once: the same problem on many seeds is one finding."""
+        key = key or message
+        if key not in self._keys:
+            self._keys.add(key)
+            self.findings.append(Finding(level, location, message))
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+
+def answer_text(value: Any) -> str:
+    """A test's expected answer (YAML value) as the text a student would type."""
+    if isinstance(value, list):
+        return "[" + ", ".join(answer_text(v) for v in value) + "]"
+    return str(value)
+
+
+def validate_bank(bank: Bank, seeds: int = DEFAULT_SEEDS,
+                  progress: Callable[[str], None] | None = None) -> list[QuestionReport]:
+    reports = []
+    for question in bank.questions:
+        reports.append(validate_question(bank, question, seeds))
+        if progress:
+            progress(question.id)
+    return reports
+
+
+def validate_question(bank: Bank, question: Question, seeds: int) -> QuestionReport:
+    report = QuestionReport(question.id)
+    for test in question.tests:
+        report.tests_run += 1
+        try:
+            variant = fixed_variant(bank, question, test.params)
+        except BankError as error:
+            report.findings.append(Finding("error", error.location, error.message))
+            continue
+        for part_id, expected in test.answers.items():
+            result = check_answer(variant.parts[part_id], answer_text(expected))
+            if result.verdict != "correct":
+                report.findings.append(Finding(
+                    "error", test.location.with_context(question.id, part_id),
+                    f"test answer {answer_text(expected)!r} is {result.verdict}, but the solver gives "
+                    f"{variant.reference_text(part_id)!r}: {result.feedback}"))
+        for part_id, printed in test.printed.items():
+            result = check_answer(variant.parts[part_id], answer_text(printed))
+            if result.verdict == "correct":
+                continue
+            message = (f"printed answer {answer_text(printed)!r} disagrees with the solver's "
+                       f"{variant.reference_text(part_id)!r} ({test.note})")
+            if question.correction:
+                report.findings.append(Finding("note", test.location.with_context(question.id, part_id),
+                                               message + f"; recorded correction: {question.correction}"))
+            else:
+                report.findings.append(Finding("error", test.location.with_context(question.id, part_id),
+                                               message + "; fix the solver or record a correction"))
+    seen = set()
+    for index in range(seeds):
+        student = f"validate-{index}"
+        try:
+            variant = make_variant(bank, question, VALIDATE_SECRET, student)
+            _check_variant(variant, report)
+        except BankError as error:
+            report.findings.append(Finding("error", error.location.with_context(question.id), error.message))
+            break
+        except Exception as error:  # a template failed to render on this variant
+            report.findings.append(Finding("error", question.location.with_context(question.id),
+                                           f"seed for {student} failed: {type(error).__name__}: {error}"))
+            break
+        options = [[o["text"] for o in spec.get("options", [])] for spec in variant.parts.values()]
+        seen.add(repr((sorted(variant.params.items()), options)))
+        report.seeds_run += 1
+    report.distinct_variants = len(seen)
+    return report
+
+
+def _check_variant(variant: Variant, report: QuestionReport) -> None:
+    question = variant.question
+    variant.render_text()
+    variant.render_solution()
+    for part in question.parts:
+        variant.render_prompt(part)
+        spec = variant.parts[part.id]
+        checker = REGISTRY.get(spec["type"])
+        if not checker.needs_answer:
+            continue
+        where = part.location
+        result = check_answer(spec, checker.format(spec["answer"], spec))
+        if result.verdict != "correct":
+            report.add("error", where, f"the reference does not check as correct against itself for params "
+                       f"{variant.params}: {result.feedback}", key=f"self:{part.id}")
+        for mistake in spec["mistakes"]:
+            result = check_answer(spec, checker.format(mistake["answer"], spec))
+            if result.note != mistake["note"]:
+                report.add("error", where, f"mistake '{mistake['note']}' was not recognised for params "
+                           f"{variant.params} (got note '{result.note}')", key=f"mistake:{part.id}:{mistake['note']}")

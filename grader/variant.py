@@ -1,0 +1,128 @@
+"""One student's variant of one question: parameters drawn, references solved.
+
+``make_variant`` is a pure function of (bank, question, secret, student).
+The resolved part specs it returns are exactly what ``check_answer``
+takes, so generation, grading, validation and the otter tests all share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from .bank import Bank, Part, Question
+from .check.base import REGISTRY
+from .errors import BankError
+from .params import ParamValues, draw_values, fixed_values
+from .solve import evaluate_answer
+from .templates import render
+from .variant_seed import Draws, variant_seed
+
+
+@dataclass(frozen=True)
+class Variant:
+    question: Question
+    student: str
+    seed_hex: str
+    values: ParamValues
+    parts: dict[str, dict[str, Any]]  # part id -> resolved spec for check_answer
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.values.display
+
+    def reference_text(self, part_id: str) -> str:
+        spec = self.parts[part_id]
+        return REGISTRY.get(spec["type"]).format(spec.get("answer"), spec) if spec.get("answer") is not None else ""
+
+    def render_text(self) -> str:
+        return render(self.question.text, self.params)
+
+    def render_prompt(self, part: Part) -> str:
+        return render(part.prompt, self.params) if part.prompt else ""
+
+    def render_solution(self) -> str:
+        if not self.question.solution:
+            return ""
+        answers = {part_id: self.reference_text(part_id) for part_id in self.parts}
+        latex = {part_id: reference_latex(spec) for part_id, spec in self.parts.items()}
+        return render(self.question.solution, {**self.params, "answer": answers, "latex": latex})
+
+
+def reference_latex(spec: dict[str, Any]) -> str:
+    """The reference as LaTeX, for worked solutions."""
+    answer = spec.get("answer")
+    if answer is None:
+        return ""
+    if isinstance(answer, sympy.Basic):
+        return sympy.latex(answer)
+    text = REGISTRY.get(spec["type"]).format(answer, spec)
+    return text.replace("%", r"\%") if spec["type"] in ("integer", "number") else r"\text{" + text + "}"
+
+
+def make_variant(bank: Bank, question: Question, secret: str, student: str) -> Variant:
+    seed = variant_seed(secret, bank.id, question.id, student)
+    draws = Draws(seed)
+    try:
+        values, _ = draw_values(question.params, question.constraints, draws)
+    except ValueError as error:
+        raise BankError(str(error), question.location) from error
+    return resolve(bank, question, values, draws, student, seed.hex())
+
+
+def fixed_variant(bank: Bank, question: Question, given: dict[str, Any]) -> Variant:
+    """The variant a question test describes: fixed parameters, options unshuffled."""
+    values = fixed_values(question.params, given)
+    return resolve(bank, question, values, None, "<test>", "")
+
+
+def resolve(bank: Bank, question: Question, values: ParamValues, draws: Draws | None, student: str,
+            seed_hex: str) -> Variant:
+    parts = {}
+    for part in question.parts:
+        try:
+            parts[part.id] = resolve_part(bank, part, values, draws)
+        except BankError:
+            raise
+        except Exception as error:  # a solver (instructor code) raised: name question, seed and params
+            shown = ", ".join(f"{k}={v}" for k, v in values.display.items())
+            raise BankError(
+                f"reference answer failed for seed {seed_hex[:12] or 'test'} with {shown}: "
+                f"{type(error).__name__}: {error}",
+                part.location,
+            ) from error
+    return Variant(question, student, seed_hex, values, parts)
+
+
+def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | None) -> dict[str, Any]:
+    checker = REGISTRY.get(part.type)
+    spec: dict[str, Any] = {"type": part.type, "id": part.id, **part.settings}
+    spec["show_answer"] = bank.show_answers if part.show_answer is None else part.show_answer
+    if "options" in spec:
+        options = list(spec["options"])
+        if draws is not None and spec.get("shuffle", True):
+            order = draws.permutation(len(options), f"shuffle:{part.id}")
+            options = [options[i] for i in order]
+        spec["options"] = [{**o, "text": render(str(o["text"]), values.display)} for o in options]
+    raw = evaluate_answer(part.answer, values, bank.solvers) if part.answer is not None else None
+    spec["answer"] = checker.reference(raw, spec) if checker.needs_answer else None
+    mistakes = []
+    for mistake in part.mistakes:
+        try:
+            wrong = checker.reference(evaluate_answer(mistake.answer, values, bank.solvers), spec)
+        except ValueError:
+            continue  # e.g. a fractional mistake for a whole-number part: no answer can match it
+        if _same(wrong, spec["answer"]) or any(_same(wrong, earlier["answer"]) for earlier in mistakes):
+            continue  # this variant cannot tell them apart; the first declared mistake wins
+        mistakes.append({"answer": wrong, "feedback": render(mistake.feedback, values.display), "note": mistake.note})
+    spec["mistakes"] = mistakes
+    return spec
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
