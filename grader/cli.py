@@ -132,5 +132,120 @@ def generate(bank_path: str, roster: str, out_dir: str, key: bool, secret: str |
         click.echo(f"wrote {len(result.keys)} answer keys to {Path(out_dir) / 'keys'} and {result.key_csv}")
 
 
+def _grade(bank_path: str, submissions: tuple[str, ...], roster: str, out_dir: str, jobs: int, secret: str | None,
+           id_column: str | None, demo: bool = False):
+    from .bank import load_bank
+    from .pipeline import grade_class
+    from .roster import read_roster
+
+    bank = load_bank(bank_path)
+    students = read_roster(roster, id_column)
+    secret_value, _ = _secret(secret, Path(bank_path), demo=demo)
+    total = len(students)
+    with _progress(total, "grading") as progress:
+        task = progress.add_task("", total=total)
+        result = grade_class(bank, secret_value, students, [Path(p) for p in submissions], Path(out_dir), jobs,
+                             progress=lambda: progress.advance(task),
+                             on_total=lambda n: progress.update(task, total=n))
+    return bank, result
+
+
+def _print_class(bank, result) -> None:
+    from rich.table import Table
+
+    from .templates import points
+
+    table = Table(title=f"{bank.title}: {len(result.results)} students")
+    for column in ("student", "status", "score", "notes"):
+        table.add_column(column)
+    for student_id, item in result.results.items():
+        pending = sum(p.max_points for p in item.pending)
+        notes = item.message or "; ".join(item.warnings)
+        table.add_row(student_id, item.status, f"{points(item.points)} / {points(item.max_points - pending)}", notes[:70])
+    _console().print(table)
+    for name in result.unmatched:
+        click.echo(f"note: {name} matches no roster id; graded under its file name and listed in the gradebook")
+
+
+@main.command()
+@click.argument("bank_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--roster", required=True, type=click.Path(exists=True, dir_okay=False), help="Roster CSV.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Grade in parallel.")
+@click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")
+@click.option("--id-column", help="Roster column that identifies students.")
+@user_errors
+def grade(bank_path: str, submissions: tuple[str, ...], roster: str, out_dir: str, jobs: int, secret: str | None,
+          id_column: str | None) -> None:
+    """Grade answers files; write feedback, results.json, gradebook and summary."""
+    bank, result = _grade(bank_path, submissions, roster, out_dir, jobs, secret, id_column)
+    _print_class(bank, result)
+    click.echo(f"wrote feedback, gradebook.csv and summary to {out_dir}")
+
+
+@main.command()
+@click.argument("bank_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("answers", type=click.Path(exists=True, dir_okay=False))
+@click.option("--student", required=True, help="Your student id, as on the roster.")
+@click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")
+@user_errors
+def check(bank_path: str, answers: str, student: str, secret: str | None) -> None:
+    """Check an answers file before submitting: missing parts and unreadable answers."""
+    from .bank import load_bank
+    from .selfcheck import self_check
+
+    bank = load_bank(bank_path)
+    secret_value, _ = _secret(secret, Path(bank_path))
+    report = self_check(bank, secret_value, student, answers)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}")
+    for label in report.missing:
+        click.echo(f"missing: {label}")
+    for message in report.unreadable:
+        click.echo(f"cannot read: {message}")
+    for verdict in report.verdicts:
+        click.echo(f"practice: {verdict}")
+    click.echo(f"{report.answered} answered, {len(report.missing)} missing, {len(report.unreadable)} unreadable")
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--out", "out_dir", default="demo-out", show_default=True, type=click.Path(file_okay=False))
+@click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 64))
+@user_errors
+def demo(out_dir: str, jobs: int) -> None:
+    """Generate the bundled CNN problem sets, grade the sample class and show where it all is."""
+    from .bank import load_bank
+    from .generate import generate as run_generate
+    from .roster import read_roster
+
+    root = _project_root()
+    bank_path, roster = root / "questions" / "cnn.yaml", root / "submissions" / "roster.csv"
+    bank = load_bank(bank_path)
+    students = read_roster(roster)
+    secret_value, _ = _secret(None, bank_path, demo=True)
+    out = Path(out_dir)
+    generated = run_generate(bank, students, secret_value, out / "generated", key=True)
+    click.echo(f"generated {len(generated.problem_sets)} problem sets and answer keys in {out / 'generated'}")
+    bank, result = _grade(str(bank_path), (str(root / "submissions"),), str(roster), str(out / "graded"), jobs,
+                          None, None, demo=True)
+    _print_class(bank, result)
+    click.echo(f"problem sets: {out / 'generated' / 'problem-sets'}")
+    click.echo(f"answer keys:  {out / 'generated' / 'keys'} and {out / 'generated' / 'answer_key.csv'}")
+    click.echo(f"feedback:     {out / 'graded' / 'feedback'}")
+    click.echo(f"gradebook:    {out / 'graded' / 'gradebook.csv'}")
+    click.echo(f"summary:      {out / 'graded' / 'summary.md'} (histogram.png beside it)")
+
+
+def _project_root() -> Path:
+    """The folder with questions/ and submissions/: the checkout, or the current folder."""
+    for candidate in (Path.cwd(), Path(__file__).resolve().parent.parent):
+        if (candidate / "questions" / "cnn.yaml").exists() and (candidate / "submissions").is_dir():
+            return candidate
+    raise click.ClickException("run the demo from the project folder (with questions/ and submissions/)")
+
+
 if __name__ == "__main__":
     main()

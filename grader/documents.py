@@ -11,7 +11,7 @@ import jinja2
 from .bank import Bank
 from .check.types.choice import LABELS
 from .roster import Student
-from .templates import number
+from .templates import number, points
 from .variant import Variant
 
 ANSWER_HINTS = {
@@ -34,6 +34,7 @@ def layouts() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
     )
     env.filters["number"] = number
+    env.filters["points"] = points
     return env
 
 

@@ -41,11 +41,17 @@ def number(value: Any, digits: int = 6) -> str:
     return f"{float(value):.{digits}g}"
 
 
+def points(value: float) -> str:
+    """Points for people: at most two decimals, no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 @lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
     env.filters["bmatrix"] = bmatrix
     env.filters["number"] = number
+    env.filters["points"] = points
     return env
 
 

@@ -149,8 +149,11 @@ def format_number(value: Fraction | float) -> str:
     if isinstance(value, Fraction):
         if value.denominator == 1:
             return str(value.numerator)
-        decimal = float(value)
-        if Fraction(repr(decimal)) == value:
-            return repr(decimal)
-        return f"{value.numerator}/{value.denominator}"
+        denominator = value.denominator
+        for prime in (2, 5):
+            while denominator % prime == 0:
+                denominator //= prime
+        if denominator == 1:  # a terminating decimal: exact
+            return repr(float(value)) if Fraction(repr(float(value))) == value else str(value)
+        return f"{float(value):.10g}"
     return f"{value:.10g}"

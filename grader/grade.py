@@ -1,0 +1,84 @@
+"""Grading one submission: a pure function of (bank, secret, student, answers).
+
+Every part gets a result. A part whose check fails in an unexpected way
+scores zero with a clear message; the rest of the submission is still
+graded, so one bad answer never costs a student the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .bank import Bank
+from .check.base import CheckResult, check_answer
+from .messages import feedback
+from .submission import Submission
+from .variant import make_variant
+
+
+@dataclass(frozen=True)
+class PartResult:
+    question: str
+    part: str
+    type: str
+    max_points: float
+    points: float
+    result: CheckResult
+    raw: str | None
+
+
+@dataclass
+class SubmissionResult:
+    student_id: str
+    status: str  # graded | missing | unreadable | error
+    parts: list[PartResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    message: str = ""
+    source: str = ""
+
+    @property
+    def points(self) -> float:
+        return round(sum(part.points for part in self.parts), 6)
+
+    @property
+    def max_points(self) -> float:
+        return round(sum(part.max_points for part in self.parts), 6)
+
+    @property
+    def pending(self) -> list[PartResult]:
+        return [part for part in self.parts if part.type == "free"]
+
+    def question_points(self, question_id: str) -> tuple[float, float]:
+        mine = [p for p in self.parts if p.question == question_id]
+        return round(sum(p.points for p in mine), 6), round(sum(p.max_points for p in mine), 6)
+
+
+def grade_submission(bank: Bank, secret: str, submission: Submission) -> SubmissionResult:
+    result = SubmissionResult(submission.student_id, "graded", warnings=list(submission.warnings),
+                              source=submission.source)
+    for question in bank.questions:
+        variant = make_variant(bank, question, secret, submission.student_id)
+        answers = submission.answers.get(question.id, {})
+        for part in question.parts:
+            raw = answers.get(part.id)
+            spec = variant.parts[part.id]
+            try:
+                check = check_answer(spec, raw)
+            except Exception as error:  # a bug of ours must not cost the student the other parts
+                check = CheckResult("invalid", 0.0, feedback("internal"), f"internal-error:{type(error).__name__}",
+                                    (raw or "")[:200])
+            max_points = question.part_points(part)
+            result.parts.append(PartResult(question.id, part.id, part.type, max_points,
+                                           round(max_points * check.score, 6), check, raw))
+    return result
+
+
+def empty_result(bank: Bank, student_id: str, status: str, message: str, source: str = "") -> SubmissionResult:
+    """A zero result with every part listed, for a missing or unreadable submission."""
+    result = SubmissionResult(student_id, status, message=message, source=source)
+    for question in bank.questions:
+        for part in question.parts:
+            check = CheckResult("incorrect", 0.0, message, status)
+            result.parts.append(PartResult(question.id, part.id, part.type, question.part_points(part), 0.0, check,
+                                           None))
+    return result

@@ -1,0 +1,152 @@
+"""``grader grade``: a class of submission files in; feedback, gradebook and summary out.
+
+Files are matched to roster students by file name. Every roster student
+gets a gradebook row and feedback: a missing or unreadable submission is
+recorded with its reason, and a file that matches nobody on the roster is
+still graded and listed, so no submission is ever lost silently.
+With ``jobs > 1`` submissions are graded in a pebble process pool, where
+each submission also has a hard time limit.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .bank import Bank, load_bank
+from .errors import GraderError
+from .files import safe_name, write_atomic
+from .grade import SubmissionResult, empty_result, grade_submission
+from .messages import format_error
+from .render import html_page
+from .report.feedback import feedback_markdown
+from .report.gradebook import gradebook_csv
+from .report.gradescope import results_json
+from .report.summary import class_summary, histogram_png, summary_markdown
+from .roster import Student
+from .submission import read_submission
+
+ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+SUBMISSION_TIMEOUT = 120.0
+
+
+@dataclass
+class ClassResult:
+    results: dict[str, SubmissionResult]
+    out_dir: Path
+    unmatched: list[str]
+
+
+def collect_submissions(paths: list[Path], students: list[Student]) -> tuple[dict[str, Path], list[str]]:
+    """Map student id -> answers file; files matching no roster id keep their stem as id."""
+    by_name = {safe_name(s.id): s.id for s in students} | {s.id: s.id for s in students}
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES))
+        else:
+            files.append(path)
+    found: dict[str, Path] = {}
+    unmatched: list[str] = []
+    for file in files:
+        student_id = by_name.get(file.stem)
+        if student_id is None:
+            student_id = file.stem
+            unmatched.append(file.name)
+        found.setdefault(student_id, file)
+    return found, unmatched
+
+
+def grade_file(bank: Bank, secret: str, student_id: str, path: Path | None) -> SubmissionResult:
+    """Grade one student's file; never raises for the student's input."""
+    if path is None:
+        return empty_result(bank, student_id, "missing", "No submission was found.")
+    try:
+        submission = read_submission(path, bank, student_id)
+    except GraderError as error:
+        return empty_result(bank, student_id, "unreadable", f"The file could not be read: {format_error(error)}",
+                            str(path))
+    try:
+        return grade_submission(bank, secret, submission)
+    except Exception as error:  # our bug: keep the submission, say so, grade the rest of the class
+        return empty_result(bank, student_id, "error", f"Internal grading error ({type(error).__name__}); "
+                            "the submission is kept and will be regraded.", str(path))
+
+
+_worker_bank: Bank | None = None
+
+
+def _init_worker(bank_path: str) -> None:
+    global _worker_bank
+    _worker_bank = load_bank(bank_path)
+
+
+def _grade_in_worker(secret: str, student_id: str, path: str | None) -> SubmissionResult:
+    assert _worker_bank is not None
+    return grade_file(_worker_bank, secret, student_id, Path(path) if path else None)
+
+
+def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], jobs: int = 1,
+              progress: Callable[[], None] | None = None) -> dict[str, SubmissionResult]:
+    results: dict[str, SubmissionResult] = {}
+    if jobs <= 1:
+        for student_id, path in items:
+            results[student_id] = grade_file(bank, secret, student_id, path)
+            if progress:
+                progress()
+        return results
+    from pebble import ProcessPool
+
+    with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(str(bank.path),)) as pool:
+        futures = {student_id: pool.schedule(_grade_in_worker, args=(secret, student_id, str(path) if path else None),
+                                             timeout=SUBMISSION_TIMEOUT)
+                   for student_id, path in items}
+        for student_id, path in items:
+            try:
+                results[student_id] = futures[student_id].result()
+            except Exception as error:  # timeout or a crashed worker: the student still gets a row
+                reason = "grading took too long" if isinstance(error, TimeoutError) else type(error).__name__
+                results[student_id] = empty_result(bank, student_id, "error",
+                                                   f"Internal grading error ({reason}); the submission is kept "
+                                                   "and will be regraded.", str(path or ""))
+            if progress:
+                progress()
+    return results
+
+
+def grade_class(bank: Bank, secret: str, students: list[Student], submission_paths: list[Path], out_dir: Path,
+                jobs: int = 1, progress: Callable[[], None] | None = None,
+                on_total: Callable[[int], None] | None = None) -> ClassResult:
+    found, unmatched = collect_submissions(submission_paths, students)
+    roster_ids = [s.id for s in students]
+    items = [(sid, found.get(sid)) for sid in roster_ids] + [(sid, p) for sid, p in found.items()
+                                                           if sid not in set(roster_ids)]
+    if on_total:
+        on_total(len(items))
+    started = time.time()
+    results = grade_all(bank, secret, items, jobs, progress)
+    write_outputs(bank, students, results, out_dir)
+    write_atomic(out_dir / "run.json", json.dumps({"started": started, "finished": time.time(), "jobs": jobs,
+                                                   "bank": str(bank.path), "unmatched_files": unmatched},
+                                                  indent=2) + "\n")
+    return ClassResult(results, out_dir, unmatched)
+
+
+def write_outputs(bank: Bank, students: list[Student], results: dict[str, SubmissionResult], out_dir: Path) -> None:
+    for student_id, result in results.items():
+        name = safe_name(student_id)
+        markdown = feedback_markdown(bank, result)
+        write_atomic(out_dir / "feedback" / f"{name}.md", markdown)
+        write_atomic(out_dir / "feedback" / f"{name}.html", html_page(f"Feedback for {student_id}", markdown))
+        write_atomic(out_dir / "results" / name / "results.json",
+                     json.dumps(results_json(bank, result), indent=2, ensure_ascii=False) + "\n")
+    write_atomic(out_dir / "gradebook.csv", gradebook_csv(bank, students, results))
+    summary = class_summary(bank, results)
+    write_atomic(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    markdown = summary_markdown(bank, summary)
+    write_atomic(out_dir / "summary.md", markdown)
+    write_atomic(out_dir / "summary.html", html_page(f"Summary: {bank.title}", markdown))
+    write_atomic(out_dir / "histogram.png", histogram_png(summary))

@@ -1,0 +1,1 @@
+"""Views of grading results: feedback, Gradescope results.json, gradebook and summary."""

@@ -1,0 +1,64 @@
+"""Per-student feedback in Markdown (and HTML through grader.render)."""
+
+from __future__ import annotations
+
+from ..bank import Bank
+from ..documents import layouts
+from ..grade import PartResult, SubmissionResult
+from ..templates import points as pts
+
+VERDICT_MARKS = {"correct": "✔ correct", "incorrect": "✘ incorrect", "partial": "◐ partly correct",
+                 "invalid": "✘ could not be read", "pending": "… graded by hand"}
+
+
+def code_span(text: str | None) -> str:
+    """Student text as a Markdown code span that no backtick inside can break."""
+    text = (text or "").replace("\n", " ")
+    if not text.strip():
+        return "*(blank)*"
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    return f"{fence} {text} {fence}"
+
+
+def feedback_block(message: str) -> str:
+    """Feedback text; a caret diagram (indented lines) becomes a code block."""
+    plain, diagram = [], []
+    for line in message.splitlines():
+        (diagram if line.startswith("    ") else plain).append(line)
+    out = " ".join(plain)
+    if diagram:
+        out += "\n\n```text\n" + "\n".join(line[4:] for line in diagram) + "\n```"
+    return out
+
+
+def part_feedback_markdown(part: PartResult) -> str:
+    lines = [f"**{VERDICT_MARKS[part.result.verdict]}**: {pts(part.points)} / {pts(part.max_points)} points",
+             "", f"Your answer: {code_span(part.raw)}"]
+    if part.result.feedback:
+        lines += ["", feedback_block(part.result.feedback)]
+    return "\n".join(lines)
+
+
+def summary_lines(result: SubmissionResult) -> list[str]:
+    pending = sum(p.max_points for p in result.pending)
+    auto_max = result.max_points - pending
+    lines = [f"Score: **{pts(result.points)} / {pts(auto_max)}** auto-graded points."]
+    if pending:
+        lines.append(f"{pts(pending)} more points are graded by hand ({len(result.pending)} part(s)).")
+    for warning in result.warnings:
+        lines.append(f"Warning: {warning}")
+    return lines
+
+
+def feedback_markdown(bank: Bank, result: SubmissionResult) -> str:
+    questions = []
+    for index, question in enumerate(bank.questions, start=1):
+        parts = [p for p in result.parts if p.question == question.id]
+        points, max_points = result.question_points(question.id)
+        questions.append({"index": index, "title": question.title, "id": question.id, "points": points,
+                          "max_points": max_points,
+                          "parts": [{"id": p.part, "body": part_feedback_markdown(p)} for p in parts]})
+    return layouts().get_template("feedback.md.j2").render(
+        bank=bank, result=result, summary=summary_lines(result), questions=questions)

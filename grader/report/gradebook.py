@@ -1,0 +1,30 @@
+"""The class gradebook: one CSV row per roster student, whatever happened."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..bank import Bank
+from ..grade import SubmissionResult
+from ..roster import Student
+
+
+def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, SubmissionResult]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student_id", "name", "email", "status", "score", "max_score", "percent", "pending_manual",
+                     *[question.id for question in bank.questions], "message"])
+    roster_ids = {student.id for student in students}
+    extra = [Student(sid) for sid in sorted(results) if sid not in roster_ids]
+    for student in [*students, *extra]:
+        result = results[student.id]
+        status = result.status if student.id in roster_ids else "not-on-roster"
+        pending = sum(p.max_points for p in result.pending)
+        auto_max = result.max_points - pending
+        percent = 100 * result.points / auto_max if auto_max else 0.0
+        message = result.message or "; ".join(result.warnings)
+        writer.writerow([student.id, student.name, student.email, status, f"{result.points:g}", f"{auto_max:g}",
+                         f"{percent:.1f}", f"{pending:g}",
+                         *[f"{result.question_points(q.id)[0]:g}" for q in bank.questions], message])
+    return buffer.getvalue()

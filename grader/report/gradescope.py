@@ -1,0 +1,55 @@
+"""Gradescope's results.json: one view of a SubmissionResult.
+
+Follows the autograder specification: top-level score, output and
+visibility, and one test per question part with name, number, score,
+max_score, status, output (Markdown) and visibility.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..bank import Bank
+from ..grade import SubmissionResult
+from .feedback import part_feedback_markdown, summary_lines
+
+
+def results_json(bank: Bank, result: SubmissionResult) -> dict[str, Any]:
+    if result.status != "graded":
+        return error_results(result.message or "The submission could not be graded.")
+    tests = []
+    for index, question in enumerate(bank.questions, start=1):
+        for part_result in (p for p in result.parts if p.question == question.id):
+            pending = part_result.result.verdict == "pending"
+            test: dict[str, Any] = {
+                "name": f"{question.title} ({part_result.part})" + (" [graded by hand]" if pending else ""),
+                "number": f"{index}.{part_result.part}",
+                "score": 0.0 if pending else part_result.points,
+                "max_score": 0.0 if pending else part_result.max_points,
+                "output": part_feedback_markdown(part_result),
+                "output_format": "md",
+                "visibility": "visible",
+            }
+            if not pending:
+                test["status"] = "passed" if part_result.result.verdict == "correct" else "failed"
+            tests.append(test)
+    return {
+        "score": round(sum(t["score"] for t in tests), 6),
+        "output": "\n".join(summary_lines(result)),
+        "output_format": "md",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def error_results(message: str) -> dict[str, Any]:
+    """What a student sees when nothing could be graded: score 0 and the reason."""
+    return {
+        "score": 0.0,
+        "output": message,
+        "output_format": "md",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [],
+    }
