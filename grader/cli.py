@@ -239,6 +239,26 @@ def demo(out_dir: str, jobs: int) -> None:
     click.echo(f"summary:      {out / 'graded' / 'summary.md'} (histogram.png beside it)")
 
 
+@main.command()
+@click.argument("bank_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False), help="The zip to write.")
+@click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")
+@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False), help="Read the secret from a file.")
+@click.option("--identity", type=click.Choice(["sid", "email", "id"]), default=None,
+              help="Which submission_metadata users[] field identifies the student (default: course.yaml).")
+@user_errors
+def autograder(bank_path: str, out_file: str, secret: str | None, secret_file: str | None,
+               identity: str | None) -> None:
+    """Build a Gradescope autograder zip for a bank."""
+    from .autograder import build_zip
+
+    if secret_file:
+        secret = Path(secret_file).read_text(encoding="utf-8").strip()
+    secret_value, config = _secret(secret, Path(bank_path))
+    path = build_zip(bank_path, out_file, secret_value, identity or config.identity)
+    click.echo(f"wrote {path} (upload it as the autograder; the secret inside is not shown to students)")
+
+
 def _project_root() -> Path:
     """The folder with questions/ and submissions/: the checkout, or the current folder."""
     for candidate in (Path.cwd(), Path(__file__).resolve().parent.parent):

@@ -1,0 +1,162 @@
+"""Gradescope autograder: build the zip, and the code its run_autograder calls.
+
+The zip holds setup.sh, run_autograder, this package's source, the bank
+with its solvers, and ``autograder.json`` (bank, identity field, secret
+file). ``run`` ALWAYS writes ``results/results.json``: for a missing
+submission, an unreadable file or an internal error it writes score 0 and
+a clear message. The secret sits in the zip (instructor-only) and is never
+printed. Answers-file mode never executes student code.
+
+Run by hand: ``python -m grader.autograder --root /autograder``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import traceback
+import zipfile
+from pathlib import Path
+
+ANSWER_NAMES = ("answers.yaml", "answers.yml", "answers.json")
+CONFIG_NAME = "autograder.json"
+SECRET_NAME = "secret.txt"
+
+SETUP_SH = """#!/usr/bin/env bash
+# Runs once when Gradescope builds the image (Ubuntu). Installs Python and this grader.
+set -euo pipefail
+apt-get update -y && apt-get install -y python3 python3-pip python3-venv
+python3 -m venv /autograder/venv
+/autograder/venv/bin/pip install --upgrade pip
+/autograder/venv/bin/pip install /autograder/source/grader_src
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for every submission. It always leaves results/results.json.
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+PYTHON="${GRADER_PYTHON:-$ROOT/venv/bin/python}"
+[ -x "$PYTHON" ] || PYTHON=python3
+cd "$ROOT/source" || exit 0
+export PYTHONPATH="$ROOT/source/grader_src${PYTHONPATH:+:$PYTHONPATH}"
+"$PYTHON" -m grader.autograder --root "$ROOT"
+status=$?
+if [ ! -s "$ROOT/results/results.json" ]; then
+  mkdir -p "$ROOT/results"
+  printf '%s\\n' '{"score": 0.0, "output": "The autograder could not start; your submission is kept and will be regraded.", "visibility": "visible", "tests": []}' > "$ROOT/results/results.json"
+fi
+exit 0
+"""
+
+
+def build_zip(bank_path: str | Path, out: str | Path, secret: str, identity: str = "sid") -> Path:
+    """Write the Gradescope autograder zip for one bank."""
+    bank_path = Path(bank_path)
+    from .bank import load_bank
+
+    bank = load_bank(bank_path)  # refuse to package a broken bank
+    package_root = Path(__file__).resolve().parent
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, "setup.sh", SETUP_SH, 0o755)
+        _add(archive, "run_autograder", RUN_AUTOGRADER, 0o755)
+        _add(archive, CONFIG_NAME, json.dumps({"bank": bank_path.name, "identity": identity,
+                                               "secret_file": SECRET_NAME}, indent=2) + "\n")
+        _add(archive, SECRET_NAME, secret + "\n", 0o600)
+        _add(archive, bank_path.name, bank_path.read_text(encoding="utf-8"))
+        if bank.solver_path:
+            _add(archive, bank.solver_path.name, bank.solver_path.read_text(encoding="utf-8"))
+        for file in sorted(package_root.rglob("*")):
+            if file.is_file() and "__pycache__" not in file.parts and file.suffix != ".pyc":
+                _add(archive, f"grader_src/grader/{file.relative_to(package_root)}", file.read_bytes())
+        pyproject = package_root.parent / "pyproject.toml"
+        _add(archive, "grader_src/pyproject.toml", pyproject.read_text(encoding="utf-8"))
+        _add(archive, "grader_src/README.md", "grader, packaged for a Gradescope autograder.\n")
+    out = Path(out)
+    from .files import write_atomic
+
+    return write_atomic(out, buffer.getvalue())
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: str | bytes, mode: int = 0o644) -> None:
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    info.external_attr = (0o100000 | mode) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
+
+
+def student_identity(metadata: dict, identity: str) -> str | None:
+    """The submitter's id from submission_metadata.json (users[0]), by the configured field."""
+    users = metadata.get("users") or []
+    if not users or not isinstance(users[0], dict):
+        return None
+    value = users[0].get(identity)
+    return str(value).strip() if value not in (None, "") else None
+
+
+def find_answers(submission_dir: Path) -> Path | None:
+    for name in ANSWER_NAMES:
+        if (submission_dir / name).is_file():
+            return submission_dir / name
+    candidates = sorted(p for p in submission_dir.rglob("*") if p.is_file() and p.suffix.lower() in
+                        (".yaml", ".yml", ".json"))
+    return candidates[0] if candidates else None
+
+
+def run(root: str | Path) -> dict:
+    """Grade /autograder/submission and write /autograder/results/results.json (always)."""
+    root = Path(root)
+    results_path = root / "results" / "results.json"
+    from .report.gradescope import error_results
+
+    try:
+        results = _grade(root)
+    except Exception:  # anything unexpected: the student still gets a results.json, the log gets the details
+        traceback.print_exc(file=sys.stdout)  # stdout is instructor-only (stdout_visibility hidden)
+        results = error_results("The autograder hit an internal error; your submission is kept and will be "
+                                "regraded. Please tell your instructor.")
+    results_path.parent.mkdir(parents=True, exist_ok=True)
+    from .files import write_atomic
+
+    write_atomic(results_path, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return results
+
+
+def _grade(root: Path) -> dict:
+    from .report.gradescope import error_results
+
+    source = root / "source"
+    config = json.loads((source / CONFIG_NAME).read_text(encoding="utf-8"))
+    try:
+        metadata = json.loads((root / "submission_metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        metadata = {}
+    student_id = student_identity(metadata, config.get("identity", "sid"))
+    if student_id is None:
+        return error_results(f"Your Gradescope account has no {config.get('identity', 'sid')} on file, so your "
+                             "personal variant cannot be found. Please tell your instructor.")
+    answers = find_answers(root / "submission")
+    if answers is None:
+        return error_results("No answers file was found. Upload answers.yaml (or answers.json) with your answers.")
+    from .bank import load_bank
+    from .pipeline import grade_file
+    from .report.gradescope import results_json
+
+    bank = load_bank(source / config["bank"])
+    secret = (source / config.get("secret_file", SECRET_NAME)).read_text(encoding="utf-8").strip()
+    result = grade_file(bank, secret, student_id, answers)
+    return results_json(bank, result)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Grade one Gradescope submission.")
+    parser.add_argument("--root", default="/autograder")
+    args = parser.parse_args(argv)
+    run(args.root)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
