@@ -249,6 +249,15 @@ class _Reader:
         clash = sorted(set(variables) & set(names))
         if clash:
             raise self.fail(f"'{clash[0]}' is both a parameter and an answer variable", at + ("variables",), qid, part_id)
+        if kind == "code":
+            settings["cases"] = [
+                [self.compiled(arg, at + ("cases", i, j), qid, part_id, names, solvers) for j, arg in enumerate(case)]
+                for i, case in enumerate(settings["cases"])
+            ]
+            reference = settings.get("reference") or settings["function"]
+            if solvers is None or not callable(getattr(solvers, reference, None)):
+                raise self.fail(f"reference solver '{reference}' not found in the bank's solver module", at, qid,
+                                part_id)
         answer = None
         if "answer" in raw:
             answer = self.compiled(raw["answer"], at + ("answer",), qid, part_id, names + variables, solvers)

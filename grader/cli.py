@@ -259,6 +259,31 @@ def autograder(bank_path: str, out_file: str, secret: str | None, secret_file: s
     click.echo(f"wrote {path} (upload it as the autograder; the secret inside is not shown to students)")
 
 
+@main.command()
+@click.argument("bank_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")
+@click.option("--identity", type=click.Choice(["sid", "email", "id"]), default=None,
+              help="Which submission_metadata users[] field identifies the student (default: course.yaml).")
+@user_errors
+def otter(bank_path: str, out_dir: str, secret: str | None, identity: str | None) -> None:
+    """Export the bank's code parts as an otter-assign master notebook (needs the otter extra)."""
+    from .bank import load_bank
+    from .otter_export import assignment_name, export_otter
+
+    try:
+        import nbformat  # noqa: F401
+    except ImportError as error:
+        raise click.ClickException('this needs the otter extra: pip install "grader[otter]"') from error
+    bank = load_bank(bank_path)
+    secret_value, config = _secret(secret, Path(bank_path))
+    try:
+        master = export_otter(bank, out_dir, secret_value, identity or config.identity)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {master} (assignment {assignment_name(bank)}); next: otter assign {master} {Path(out_dir) / 'dist'}")
+
+
 def _project_root() -> Path:
     """The folder with questions/ and submissions/: the checkout, or the current folder."""
     for candidate in (Path.cwd(), Path(__file__).resolve().parent.parent):

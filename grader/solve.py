@@ -82,6 +82,8 @@ def python_value(value: Any) -> Any:
         return float(value)
     if isinstance(value, list):
         return np.array(value)
+    if isinstance(value, sympy.MatrixBase):
+        return np.array([[python_value(cell) for cell in row] for row in value.tolist()])
     if isinstance(value, sympy.Basic) and value.is_number:
         return int(value) if value.is_Integer else float(value)
     return value

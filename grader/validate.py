@@ -125,6 +125,9 @@ def _check_variant(variant: Variant, report: QuestionReport) -> None:
         variant.render_prompt(part)
         spec = variant.parts[part.id]
         checker = REGISTRY.get(spec["type"])
+        if spec["type"] == "code":
+            _check_code_solution(spec, part.settings["solution_code"], report, part.location)
+            continue
         if not checker.needs_answer:
             continue
         where = part.location
@@ -137,3 +140,20 @@ def _check_variant(variant: Variant, report: QuestionReport) -> None:
             if result.note != mistake["note"]:
                 report.add("error", where, f"mistake '{mistake['note']}' was not recognised for params "
                            f"{variant.params} (got note '{result.note}')", key=f"mistake:{part.id}:{mistake['note']}")
+
+
+def _check_code_solution(spec: dict, solution_code: str, report: QuestionReport, where: Location) -> None:
+    """The part's own solution_code must pass its tests on this variant (as otter assign checks)."""
+    import numpy as np
+
+    from .check.types.code import check_function
+
+    namespace: dict[str, Any] = {"np": np, "numpy": np}
+    try:
+        exec(compile(solution_code, "<solution_code>", "exec"), namespace)  # instructor code from the bank
+    except Exception as error:
+        report.add("error", where, f"solution_code does not run: {type(error).__name__}: {error}", key="code-run")
+        return
+    result = check_function(spec, namespace.get(spec["function"]))
+    if result.verdict != "correct":
+        report.add("error", where, f"solution_code fails its own tests: {result.feedback}", key="code-tests")

@@ -16,7 +16,7 @@ from .bank import Bank, Part, Question
 from .check.base import REGISTRY
 from .errors import BankError
 from .params import ParamValues, draw_values, fixed_values
-from .solve import evaluate_answer
+from .solve import evaluate_answer, python_value
 from .templates import render
 from .variant_seed import Draws, variant_seed
 
@@ -106,6 +106,8 @@ def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | Non
             order = draws.permutation(len(options), f"shuffle:{part.id}")
             options = [options[i] for i in order]
         spec["options"] = [{**o, "text": render(str(o["text"]), values.display)} for o in options]
+    if part.type == "code":
+        spec["resolved_cases"] = _code_cases(bank, part, spec, values)
     raw = evaluate_answer(part.answer, values, bank.solvers) if part.answer is not None else None
     spec["answer"] = checker.reference(raw, spec) if checker.needs_answer else None
     mistakes = []
@@ -119,6 +121,25 @@ def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | Non
         mistakes.append({"answer": wrong, "feedback": render(mistake.feedback, values.display), "note": mistake.note})
     spec["mistakes"] = mistakes
     return spec
+
+
+def _code_cases(bank: Bank, part: Part, spec: dict[str, Any], values) -> list[dict[str, Any]]:
+    """Each case's arguments for this variant, and the reference solver's result."""
+    reference = getattr(bank.solvers, part.settings.get("reference") or part.settings["function"])
+    compare = REGISTRY.get(spec.get("compare", "number"))
+    cases = []
+    for compiled_args in part.settings["cases"]:
+        args = [_argument(arg, values, bank) for arg in compiled_args]
+        expected = compare.reference(reference(*args), {"type": spec.get("compare", "number")})
+        cases.append({"args": args, "expected": expected,
+                      "expected_text": compare.format(expected, {"type": spec.get("compare", "number")})})
+    return cases
+
+
+def _argument(compiled: Any, values, bank: Bank) -> Any:
+    if isinstance(compiled, sympy.Symbol) and str(compiled) in values.display:
+        return python_value(values.display[str(compiled)])
+    return python_value(evaluate_answer(compiled, values, bank.solvers))
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -42,7 +42,8 @@ def conv1d_same_matrix(k: list, n: int, flip: int = 0) -> sympy.Matrix:
     Row i holds the kernel centred on column i: x'_i = sum_t k_t x_{i+t-p}.
     ``flip=1`` gives the flipped kernel (true convolution), a common mistake.
     """
-    kernel = list(k)[::-1] if flip else list(k)
+    kernel = _flat(k)
+    kernel = kernel[::-1] if flip else kernel
     size = len(kernel)
     pad = (size - 1) // 2
     rows = [[kernel[j - i + pad] if 0 <= j - i + pad < size else 0 for j in range(n)] for i in range(n)]
@@ -93,3 +94,52 @@ def conv2d_valid(X: np.ndarray, K: np.ndarray, flip: int = 0) -> np.ndarray:
         for c in range(out.shape[1]):
             out[r, c] = np.sum(X[r : r + kh, c : c + kw] * kernel)
     return out
+
+
+def _flat(values) -> list:
+    return np.ravel(np.asarray(values, dtype=object)).tolist() if isinstance(values, np.ndarray) else list(values)
+
+
+def as_vector(values) -> np.ndarray:
+    """A 1 x n matrix parameter as a plain vector."""
+    return np.ravel(np.asarray(values)).astype(float)
+
+
+def count_conv_params(F: int, C: int, K: int) -> int:
+    """Weights of a conv layer with K filters of size F x F over C channels (no biases)."""
+    return F * F * C * K
+
+
+def conv1d_same_numeric(k, n: int) -> np.ndarray:
+    """conv1d_same_matrix for a numeric kernel, as a float array (what the notebook returns)."""
+    return np.array(conv1d_same_matrix(_flat(k), n).tolist(), dtype=float)
+
+
+def circular_conv_layer(k):
+    """A 1-D circular cross-correlation layer with kernel k (shift-equivariant by construction)."""
+    kernel = np.ravel(np.asarray(k, dtype=float))
+    pad = (len(kernel) - 1) // 2
+
+    def layer(x):
+        x = np.asarray(x, dtype=float)
+        return np.array([sum(kernel[t] * x[(i + t - pad) % len(x)] for t in range(len(kernel))) for i in range(len(x))])
+
+    layer.label = f"conv_layer(k={kernel.tolist()})"
+    return layer
+
+
+def dense_layer(W):
+    """A fully connected layer x -> W x with the given random weights (not shift-equivariant)."""
+    weights = np.asarray(W, dtype=float)
+
+    def layer(x):
+        return weights @ np.asarray(x, dtype=float)
+
+    layer.label = f"dense_layer(W of shape {weights.shape[0]}x{weights.shape[1]})"
+    return layer
+
+
+def translation_gap(layer, x, s: int) -> float:
+    """How far a layer is from commuting with a circular shift by s: max |f(shift x) - shift f(x)|."""
+    x = np.asarray(x, dtype=float)
+    return float(np.max(np.abs(layer(np.roll(x, s)) - np.roll(layer(x), s))))

@@ -1,3 +1,3 @@
 """One module per answer type; importing this package registers them all."""
 
-from . import choice, expression, free, integer, matrix, number, text  # noqa: F401
+from . import choice, code, expression, free, integer, matrix, number, text  # noqa: F401
