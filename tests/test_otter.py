@@ -1,0 +1,100 @@
+"""The otter round trip with the real otter-grader: export, otter assign, otter run.
+
+Skipped only when the otter extra is not installed (CI installs it).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+otter = pytest.importorskip("otter", reason='needs the otter extra: pip install -e ".[otter]"')
+pytestmark = pytest.mark.otter
+
+
+def _run(args: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def otter_zip(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("otter")
+    export = _run([sys.executable, "-m", "grader.cli", "otter", str(ROOT / "questions" / "cnn.yaml"),
+                   "--out", str(work)], ROOT)
+    assert export.returncode == 0, export.stderr
+    master = work / "master.ipynb"
+    text = master.read_text()
+    assert "# ASSIGNMENT CONFIG" in text and "check_in_notebook" in text
+    # The tests otter will copy next to student code hold no reference answers.
+    assign = _run([shutil.which("otter") or "otter", "assign", "master.ipynb", "dist"], work)
+    assert assign.returncode == 0, assign.stdout + assign.stderr
+    zips = list((work / "dist" / "autograder").glob("*.zip"))
+    assert len(zips) == 1
+    for test_file in (work / "dist" / "student" / "tests").glob("*.py"):
+        assert "check_in_notebook" in test_file.read_text()
+    return zips[0]
+
+
+def _otter_run(otter_zip: Path, notebook: Path, tmp_path: Path) -> dict:
+    out = tmp_path / "out"
+    out.mkdir()
+    result = _run([shutil.which("otter") or "otter", "run", "-a", str(otter_zip), "-o", str(out), str(notebook)],
+                  tmp_path)
+    assert (out / "results.json").exists(), result.stdout + result.stderr
+    return json.loads((out / "results.json").read_text())
+
+
+def _scores(results: dict) -> dict[str, tuple[float, float]]:
+    return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"] if t.get("max_score")}
+
+
+def test_correct_notebook_gets_full_marks(otter_zip: Path, tmp_path: Path) -> None:
+    scores = _scores(_otter_run(otter_zip, ROOT / "submissions" / "notebooks" / "correct.ipynb", tmp_path))
+    assert set(scores) == {"output-size", "toeplitz", "params", "equivariance"}
+    assert all(score == maximum for score, maximum in scores.values()), scores
+
+
+def test_incorrect_notebook_is_marked_down_with_the_failing_input(otter_zip: Path, tmp_path: Path) -> None:
+    results = _otter_run(otter_zip, ROOT / "submissions" / "notebooks" / "incorrect.ipynb", tmp_path)
+    scores = _scores(results)
+    total, maximum = sum(s for s, _ in scores.values()), sum(m for _, m in scores.values())
+    assert total < maximum
+    output = {t["name"]: t.get("output", "") for t in results["tests"]}
+    # The feedback names the call that failed and says how the result relates to the right one.
+    assert "conv_output_size(" in output["output-size"] and "+1" in output["output-size"]
+    assert "count_conv_params(" in output["params"]
+    assert "translation_gap(dense_layer" in output["equivariance"]
+
+
+def test_variant_follows_the_student_id(otter_zip: Path, tmp_path: Path) -> None:
+    """The same correct code graded as another student still passes: inputs come from that student's variant."""
+    import nbformat
+
+    notebook = nbformat.read(ROOT / "submissions" / "notebooks" / "correct.ipynb", as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.source.startswith("STUDENT_ID"):
+            cell.source = 'STUDENT_ID = "s007"'
+    path = tmp_path / "s007.ipynb"
+    nbformat.write(notebook, path)
+    scores = _scores(_otter_run(otter_zip, path, tmp_path))
+    assert all(score == maximum for score, maximum in scores.values()), scores
+
+
+def test_missing_student_id_fails_with_a_clear_message(otter_zip: Path, tmp_path: Path) -> None:
+    import nbformat
+
+    notebook = nbformat.read(ROOT / "submissions" / "notebooks" / "correct.ipynb", as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.source.startswith("STUDENT_ID"):
+            cell.source = "STUDENT_ID = ..."
+    path = tmp_path / "anon.ipynb"
+    nbformat.write(notebook, path)
+    results = _otter_run(otter_zip, path, tmp_path)
+    assert sum(s for s, _ in _scores(results).values()) == 0
+    assert any("Set STUDENT_ID" in t.get("output", "") for t in results["tests"])
