@@ -90,7 +90,7 @@ def validate(paths: tuple[str, ...], seeds: int) -> None:
         bank = load_bank(path)
         with _progress(len(bank.questions), f"validating {path.name}") as progress:
             task = progress.add_task("", total=len(bank.questions))
-            reports = validate_bank(bank, seeds, progress=lambda _: progress.advance(task))
+            reports = validate_bank(bank, seeds, progress=lambda _, t=task: progress.advance(t))
         table = Table(title=f"{path} ({bank.id})")
         for column in ("question", "tests", "seeds", "distinct variants", "result"):
             table.add_column(column)

@@ -9,8 +9,9 @@ with a message and a note.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 from ..errors import FormatError
 from ..messages import feedback, format_answer_error

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import cmath
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import sympy
 

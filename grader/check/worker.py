@@ -12,8 +12,9 @@ from __future__ import annotations
 import atexit
 import resource
 import threading
+from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, Callable
+from typing import Any
 
 from .base import CheckTimeout
 

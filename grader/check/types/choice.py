@@ -9,7 +9,8 @@ labels ("B", "A, C") or the option text itself.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ...errors import FormatError
 from ...messages import feedback

@@ -9,12 +9,12 @@ the same checkers as typed answers (tolerances, shapes, feedback).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 
-from ..base import CheckResult, Checker, check_answer, register
+from ..base import Checker, CheckResult, check_answer, register
 
 COMPARE_TYPES = ("integer", "number", "matrix")
 

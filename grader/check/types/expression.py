@@ -8,7 +8,8 @@ checked, exact sympy runs in the killable worker under a time limit.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import sympy
 from sympy.printing.str import StrPrinter

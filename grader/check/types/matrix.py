@@ -6,7 +6,8 @@ Accepts nested lists (``[[1, 2], [3, 4]]``) and MATLAB style
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import sympy
@@ -108,7 +109,7 @@ def _entries_right(value: sympy.MatrixBase, reference: sympy.MatrixBase, spec: M
         return np.abs(mine - theirs) <= np.maximum(rtol * np.abs(theirs), atol)
     symbols = sorted(set().union(*(c.free_symbols for c in reference)) | set().union(*(c.free_symbols for c in value)), key=str)
     points = [{s: complex(0.37 + 0.61 * k + 0.17 * i) for i, s in enumerate(symbols)} for k in range(4)]
-    for (r, c), cell in np.ndenumerate(np.empty(reference.shape)):
+    for r, c in np.ndindex(*reference.shape):
         ok = True
         for point in points:
             a, b = evaluate(value[r, c], point), evaluate(reference[r, c], point)

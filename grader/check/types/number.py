@@ -7,7 +7,8 @@ has its reference in percent and accepts "72%" as well as "72".
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ...messages import feedback
 from ..base import Checker, Diagnosis, register
