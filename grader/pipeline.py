@@ -84,24 +84,32 @@ def _init_worker(bank_path: str) -> None:
     _worker_bank = load_bank(bank_path)
 
 
-def _grade_in_worker(secret: str, student_id: str, path: str | None) -> SubmissionResult:
+def grade_and_write(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path) -> SubmissionResult:
+    """Grade one student and write their own files (in the worker, so rendering runs in parallel too)."""
+    result = grade_file(bank, secret, student_id, path)
+    write_student_outputs(bank, result, out_dir)
+    return result
+
+
+def _grade_in_worker(secret: str, student_id: str, path: str | None, out_dir: str) -> SubmissionResult:
     assert _worker_bank is not None
-    return grade_file(_worker_bank, secret, student_id, Path(path) if path else None)
+    return grade_and_write(_worker_bank, secret, student_id, Path(path) if path else None, Path(out_dir))
 
 
-def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], jobs: int = 1,
+def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out_dir: Path, jobs: int = 1,
               progress: Callable[[], None] | None = None) -> dict[str, SubmissionResult]:
     results: dict[str, SubmissionResult] = {}
     if jobs <= 1:
         for student_id, path in items:
-            results[student_id] = grade_file(bank, secret, student_id, path)
+            results[student_id] = grade_and_write(bank, secret, student_id, path, out_dir)
             if progress:
                 progress()
         return results
     from pebble import ProcessPool
 
     with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(str(bank.path),)) as pool:
-        futures = {student_id: pool.schedule(_grade_in_worker, args=(secret, student_id, str(path) if path else None),
+        futures = {student_id: pool.schedule(_grade_in_worker,
+                                             args=(secret, student_id, str(path) if path else None, str(out_dir)),
                                              timeout=SUBMISSION_TIMEOUT)
                    for student_id, path in items}
         for student_id, path in items:
@@ -112,6 +120,7 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], job
                 results[student_id] = empty_result(bank, student_id, "error",
                                                    f"Internal grading error ({reason}); the submission is kept "
                                                    "and will be regraded.", str(path or ""))
+                write_student_outputs(bank, results[student_id], out_dir)
             if progress:
                 progress()
     return results
@@ -127,22 +136,25 @@ def grade_class(bank: Bank, secret: str, students: list[Student], submission_pat
     if on_total:
         on_total(len(items))
     started = time.time()
-    results = grade_all(bank, secret, items, jobs, progress)
-    write_outputs(bank, students, results, out_dir)
+    results = grade_all(bank, secret, items, out_dir, jobs, progress)
+    write_class_outputs(bank, students, results, out_dir)
     write_atomic(out_dir / "run.json", json.dumps({"started": started, "finished": time.time(), "jobs": jobs,
                                                    "bank": str(bank.path), "unmatched_files": unmatched},
                                                   indent=2) + "\n")
     return ClassResult(results, out_dir, unmatched)
 
 
-def write_outputs(bank: Bank, students: list[Student], results: dict[str, SubmissionResult], out_dir: Path) -> None:
-    for student_id, result in results.items():
-        name = safe_name(student_id)
-        markdown = feedback_markdown(bank, result)
-        write_atomic(out_dir / "feedback" / f"{name}.md", markdown)
-        write_atomic(out_dir / "feedback" / f"{name}.html", html_page(f"Feedback for {student_id}", markdown))
-        write_atomic(out_dir / "results" / name / "results.json",
-                     json.dumps(results_json(bank, result), indent=2, ensure_ascii=False) + "\n")
+def write_student_outputs(bank: Bank, result: SubmissionResult, out_dir: Path) -> None:
+    name = safe_name(result.student_id)
+    markdown = feedback_markdown(bank, result)
+    write_atomic(out_dir / "feedback" / f"{name}.md", markdown)
+    write_atomic(out_dir / "feedback" / f"{name}.html", html_page(f"Feedback for {result.student_id}", markdown))
+    write_atomic(out_dir / "results" / name / "results.json",
+                 json.dumps(results_json(bank, result), indent=2, ensure_ascii=False) + "\n")
+
+
+def write_class_outputs(bank: Bank, students: list[Student], results: dict[str, SubmissionResult],
+                        out_dir: Path) -> None:
     write_atomic(out_dir / "gradebook.csv", gradebook_csv(bank, students, results))
     summary = class_summary(bank, results)
     write_atomic(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")

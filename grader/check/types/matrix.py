@@ -98,14 +98,23 @@ def _shape(shape: tuple[int, int]) -> str:
     return f"{shape[0]}×{shape[1]}"
 
 
+def _number(cell: sympy.Basic) -> complex:
+    """sympy's complex() is slow; integers and rationals are most cells."""
+    if cell.is_Integer:
+        return complex(int(cell))
+    if cell.is_Rational:
+        return complex(int(cell.p) / int(cell.q))
+    return complex(cell)
+
+
 def _entries_right(value: sympy.MatrixBase, reference: sympy.MatrixBase, spec: Mapping[str, Any]) -> np.ndarray:
     rtol = float(spec.get("rtol", DEFAULT_RTOL))
     atol = float(spec.get("atol", DEFAULT_ATOL))
     result = np.zeros(reference.shape, dtype=bool)
     numeric = all(cell.is_number for cell in reference) and all(cell.is_number for cell in value)
     if numeric:
-        mine = np.array([[complex(c) for c in row] for row in value.tolist()])
-        theirs = np.array([[complex(c) for c in row] for row in reference.tolist()])
+        mine = np.array([[_number(c) for c in row] for row in value.tolist()], dtype=complex)
+        theirs = np.array([[_number(c) for c in row] for row in reference.tolist()], dtype=complex)
         return np.abs(mine - theirs) <= np.maximum(rtol * np.abs(theirs), atol)
     symbols = sorted(set().union(*(c.free_symbols for c in reference)) | set().union(*(c.free_symbols for c in value)), key=str)
     points = [{s: complex(0.37 + 0.61 * k + 0.17 * i) for i, s in enumerate(symbols)} for k in range(4)]
