@@ -54,6 +54,19 @@ def _scores(results: dict) -> dict[str, tuple[float, float]]:
     return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"] if t.get("max_score")}
 
 
+def _correct_notebook_as(tmp_path: Path, id_line: str) -> Path:
+    """The correct sample notebook with its STUDENT_ID line replaced."""
+    import nbformat
+
+    notebook = nbformat.read(ROOT / "submissions" / "notebooks" / "correct.ipynb", as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.source.startswith("STUDENT_ID"):
+            cell.source = id_line
+    path = tmp_path / "submission.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
 def test_correct_notebook_gets_full_marks(otter_zip: Path, tmp_path: Path) -> None:
     scores = _scores(_otter_run(otter_zip, ROOT / "submissions" / "notebooks" / "correct.ipynb", tmp_path))
     assert set(scores) == {"output-size", "toeplitz", "params", "equivariance"}
@@ -74,27 +87,13 @@ def test_incorrect_notebook_is_marked_down_with_the_failing_input(otter_zip: Pat
 
 def test_variant_follows_the_student_id(otter_zip: Path, tmp_path: Path) -> None:
     """The same correct code graded as another student still passes: inputs come from that student's variant."""
-    import nbformat
-
-    notebook = nbformat.read(ROOT / "submissions" / "notebooks" / "correct.ipynb", as_version=4)
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and cell.source.startswith("STUDENT_ID"):
-            cell.source = 'STUDENT_ID = "s007"'
-    path = tmp_path / "s007.ipynb"
-    nbformat.write(notebook, path)
+    path = _correct_notebook_as(tmp_path, 'STUDENT_ID = "s007"')
     scores = _scores(_otter_run(otter_zip, path, tmp_path))
     assert all(score == maximum for score, maximum in scores.values()), scores
 
 
 def test_missing_student_id_fails_with_a_clear_message(otter_zip: Path, tmp_path: Path) -> None:
-    import nbformat
-
-    notebook = nbformat.read(ROOT / "submissions" / "notebooks" / "correct.ipynb", as_version=4)
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and cell.source.startswith("STUDENT_ID"):
-            cell.source = "STUDENT_ID = ..."
-    path = tmp_path / "anon.ipynb"
-    nbformat.write(notebook, path)
+    path = _correct_notebook_as(tmp_path, "STUDENT_ID = ...")
     results = _otter_run(otter_zip, path, tmp_path)
     assert sum(s for s, _ in _scores(results).values()) == 0
     assert any("Set STUDENT_ID" in t.get("output", "") for t in results["tests"])
