@@ -19,6 +19,8 @@ import traceback
 import zipfile
 from pathlib import Path
 
+from .errors import GraderError
+
 ANSWER_NAMES = ("answers.yaml", "answers.yml", "answers.json")
 CONFIG_NAME = "autograder.json"
 SECRET_NAME = "secret.txt"
@@ -111,6 +113,12 @@ def run(root: str | Path) -> dict:
 
     try:
         results = _grade(root)
+    except GraderError as error:  # the bank or config is broken: say where, for the instructor's log
+        from .messages import format_error
+
+        print(f"error: {format_error(error)}")
+        results = error_results("The autograder hit an internal error: its question bank is misconfigured. Your "
+                                "submission is kept and will be regraded; please tell your instructor.")
     except Exception:  # anything unexpected: the student still gets a results.json, the log gets the details
         traceback.print_exc(file=sys.stdout)  # stdout is instructor-only (stdout_visibility hidden)
         results = error_results("The autograder hit an internal error; your submission is kept and will be "

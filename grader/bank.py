@@ -121,10 +121,11 @@ class _Reader:
         self.path = path
 
     def fail(self, message: str, where: tuple[Any, ...], question: str | None = None, part: str | None = None,
-             hint: str = "", line_offset: int = 0) -> BankError:
+             hint: str = "", line_offset: int = 0, needle: str = "") -> BankError:
         location = self.doc.where(where).with_context(question, part)
         if line_offset and location.line is not None:
-            location = Location(location.file, location.line + line_offset, None, question, part)
+            line = self.doc.line_in_value(where, line_offset, needle) or location.line
+            location = Location(location.file, line, None, question, part)
         return BankError(message, location, hint)
 
     def keys(self, mapping: Any, allowed: set[str], where: tuple[Any, ...], what: str, question: str | None = None,
@@ -227,7 +228,7 @@ class _Reader:
             name = missing[0]
             raise self.fail(f"parameter '{name}' is used in the text but not defined under params", at, qid, part,
                             hint="define it under params or fix the spelling",
-                            line_offset=line_of_name(source, name))
+                            line_offset=line_of_name(source, name), needle=name)
         return source
 
     def part(self, raw: Any, at: tuple[Any, ...], qid: str, names: list[str], solvers: ModuleType | None) -> Part:

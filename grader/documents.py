@@ -38,12 +38,23 @@ def layouts() -> jinja2.Environment:
     return env
 
 
+@lru_cache(maxsize=1)
+def html_layouts() -> jinja2.Environment:
+    """Layouts that are HTML: autoescaped, so student text is shown, never interpreted."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("layouts"))),
+        undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True,
+    )
+    env.filters["points"] = points
+    return env
+
+
 def answer_hint(spec: dict[str, Any]) -> str:
     hint = ANSWER_HINTS[spec["type"]]
     if spec["type"] == "expression":
         hint = hint.format(variables=", ".join(spec.get("variables") or ()))
     if spec["type"] == "number" and spec.get("percent"):
-        hint += " (a percentage such as 72%)"
+        hint += " (a percentage, with or without the % sign)"
     if spec["type"] == "number" and spec.get("sigfigs"):
         hint += f" to {spec['sigfigs']} significant figures"
     if spec["type"] == "matrix" and spec.get("variables"):

@@ -15,6 +15,8 @@ from .messages import feedback
 from .submission import Submission
 from .variant import make_variant
 
+NOTEBOOK_TYPES = ("code",)
+
 
 @dataclass(frozen=True)
 class PartResult:
@@ -60,6 +62,8 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
         variant = make_variant(bank, question, secret, submission.student_id)
         answers = submission.answers.get(question.id, {})
         for part in question.parts:
+            if part.type in NOTEBOOK_TYPES:
+                continue  # graded from the notebook by otter, not from an answers file
             raw = answers.get(part.id)
             spec = variant.parts[part.id]
             try:
@@ -68,16 +72,20 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
                 check = CheckResult("invalid", 0.0, feedback("internal"), f"internal-error:{type(error).__name__}",
                                     (raw or "")[:200])
             max_points = question.part_points(part)
-            result.parts.append(PartResult(question.id, part.id, part.type, max_points,
-                                           round(max_points * check.score, 6), check, raw))
+            points = max_points if check.score == 1.0 else round(max_points * check.score, 6)
+            result.parts.append(PartResult(question.id, part.id, part.type, max_points, points, check, raw))
     return result
+
+
+def answers_file_parts(question) -> list:
+    return [part for part in question.parts if part.type not in NOTEBOOK_TYPES]
 
 
 def empty_result(bank: Bank, student_id: str, status: str, message: str, source: str = "") -> SubmissionResult:
     """A zero result with every part listed, for a missing or unreadable submission."""
     result = SubmissionResult(student_id, status, message=message, source=source)
     for question in bank.questions:
-        for part in question.parts:
+        for part in answers_file_parts(question):
             check = CheckResult("incorrect", 0.0, message, status)
             result.parts.append(PartResult(question.id, part.id, part.type, question.part_points(part), 0.0, check,
                                            None))

@@ -22,7 +22,7 @@ from .files import safe_name, write_atomic
 from .grade import SubmissionResult, empty_result, grade_submission
 from .messages import format_error
 from .render import html_page
-from .report.feedback import feedback_markdown
+from .report.feedback import feedback_html, feedback_markdown
 from .report.gradebook import gradebook_csv
 from .report.gradescope import results_json
 from .report.summary import class_summary, histogram_png, summary_markdown
@@ -148,7 +148,7 @@ def write_student_outputs(bank: Bank, result: SubmissionResult, out_dir: Path) -
     name = safe_name(result.student_id)
     markdown = feedback_markdown(bank, result)
     write_atomic(out_dir / "feedback" / f"{name}.md", markdown)
-    write_atomic(out_dir / "feedback" / f"{name}.html", html_page(f"Feedback for {result.student_id}", markdown))
+    write_atomic(out_dir / "feedback" / f"{name}.html", feedback_html(bank, result))
     write_atomic(out_dir / "results" / name / "results.json",
                  json.dumps(results_json(bank, result), indent=2, ensure_ascii=False) + "\n")
 

@@ -60,4 +60,13 @@ def read_roster(path: str | Path, id_column: str | None = None) -> list[Student]
         students.append(Student(student_id, name, (row.get(email_column) or "").strip() if email_column else ""))
     if not students:
         raise RosterError("the roster has no students", Location(str(path)))
+    from .files import safe_name
+
+    by_file: dict[str, str] = {}
+    for student in students:
+        other = by_file.setdefault(safe_name(student.id), student.id)
+        if other != student.id:
+            raise RosterError(f"student ids '{other}' and '{student.id}' would share the output file "
+                              f"'{safe_name(student.id)}'; make them differ in letters or digits",
+                              Location(str(path), seen[student.id]))
     return students

@@ -92,6 +92,9 @@ def submission_from_data(data: Any, bank: Bank, student_id: str, source: str = "
                     submission.positions[(key, part_id)] = line
         elif len(question.parts) == 1:
             answers[question.parts[0].id] = _text(submission, key, question.parts[0].id, value)
+            line = positions.get(("answers", key), positions.get((key,), (None,)))[0]
+            if line:
+                submission.positions[(key, question.parts[0].id)] = line
         else:
             submission.warnings.append(f"question '{key}' has parts {', '.join(p.id for p in question.parts)}; "
                                        "answer each part under the question id")

@@ -29,7 +29,7 @@ MAX_SUBMISSION_BYTES = 256 * 1024
 
 Path = tuple[Any, ...]
 
-_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$")
+_INT = re.compile(r"[-+]?[0-9]+$")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 
 
@@ -50,6 +50,28 @@ class Document:
     data: Any
     file: str
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    block_scalars: dict[Path, str] = field(default_factory=dict)  # path -> "|" or ">"
+    text: str = ""
+
+    def line_in_value(self, path: Path, line_in_text: int, needle: str = "") -> int | None:
+        """The file line of line ``line_in_text`` (1-based) of a text value.
+
+        Folded text (``>``) loses its line breaks, so there the first source line
+        after the start that contains ``needle`` is used.
+        """
+        start = self.positions.get(tuple(path), (None, None))[0]
+        if start is None:
+            return None
+        style = self.block_scalars.get(tuple(path))
+        if style == "|":
+            return start + line_in_text  # the text starts on the line after the "|"
+        if style == ">":
+            source = self.text.splitlines()
+            for number in range(start, len(source)):
+                if needle and needle in source[number]:
+                    return number + 1
+            return start + 1
+        return start + line_in_text - 1
 
     def where(self, path: Path = ()) -> Location:
         """The location of ``path``, or of its nearest ancestor that has one."""
@@ -97,6 +119,7 @@ class _Builder:
         self.index = 0
         self.answers_mode = answers_mode
         self.positions: dict[Path, tuple[int, int]] = {}
+        self.block_scalars: dict[Path, str] = {}
 
     def next(self) -> yaml.Event:
         event = self.events[self.index]
@@ -116,6 +139,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise YamlError(f"nesting is deeper than {MAX_DEPTH} levels", line, column)
         self.positions[path] = (line, column)
+        if isinstance(event, yaml.ScalarEvent) and event.style in ("|", ">"):
+            self.block_scalars[path] = event.style
         if isinstance(event, yaml.ScalarEvent):
             return self.scalar(event)
         if isinstance(event, yaml.SequenceStartEvent):
@@ -187,7 +212,7 @@ def parse_text(text: str, file: str, *, answers_mode: bool = False) -> Document:
         return Document(None, file, {})
     builder.next()
     data = builder.node((), 1)
-    return Document(data, file, builder.positions)
+    return Document(data, file, builder.positions, builder.block_scalars, text)
 
 
 def load_file(path: str, *, answers_mode: bool = False, max_bytes: int = MAX_BANK_BYTES) -> Document:

@@ -129,7 +129,7 @@ def check_answer(part_spec: Mapping[str, Any], raw_text: Any) -> CheckResult:
         if score >= 1.0:
             return CheckResult("correct", 1.0, message or feedback("correct"), note or "correct", shown)
         declared = _declared_mistake(checker, value, part_spec)
-        diagnosis = declared or checker.diagnose(value, part_spec["answer"], part_spec)
+        diagnosis = declared or (checker.diagnose(value, part_spec["answer"], part_spec) if score == 0 else None)
     except CheckTimeout:
         return CheckResult("invalid", 0.0, feedback("timeout"), "timeout", shown)
     lines = [message] if message else []

@@ -115,7 +115,8 @@ def close(value: Fraction | float, reference: Fraction | float, rtol: float, ato
     return abs(float(value) - float(reference)) <= max(rtol * abs(float(reference)), atol)
 
 
-def relate(value: Fraction | float, reference: Fraction | float, *, percent: bool = False) -> Diagnosis | None:
+def relate(value: Fraction | float, reference: Fraction | float, *, percent: bool = False,
+           rtol: float = 0.0) -> Diagnosis | None:
     """Say how a wrong number relates to the right one, when a simple rule explains it."""
     value_f, reference_f = float(value), float(reference)
     if reference_f == 0 or not math.isfinite(value_f):
@@ -124,25 +125,26 @@ def relate(value: Fraction | float, reference: Fraction | float, *, percent: boo
     if abs(round(difference) - difference) < 1e-9 and 1 <= abs(round(difference)) <= 2 and abs(reference_f) >= 3:
         return Diagnosis("off-by-one", feedback("off-by-one", delta=f"{round(difference):+d}"))
     ratio = value_f / reference_f
-    if _near(ratio, -1.0):
+    if _near(ratio, -1.0, rtol):
         return Diagnosis("sign", feedback("sign"))
     if ratio < 0:
         return None
-    exponent = math.log10(ratio) if ratio > 0 else 0
-    if ratio > 0 and abs(exponent - round(exponent)) < 1e-9 and round(exponent) != 0:
-        if abs(round(exponent)) == 2:
+    exponent = round(math.log10(ratio)) if ratio > 0 else 0
+    if ratio > 0 and exponent != 0 and _near(ratio, 10.0**exponent, rtol):
+        if abs(exponent) == 2:
             return Diagnosis("factor-100", feedback("factor-percent"))
-        return Diagnosis("power-of-ten", feedback("power-of-ten", factor=f"10^{round(exponent)}"))
+        return Diagnosis("power-of-ten", feedback("power-of-ten", factor=f"10^{exponent}"))
     for factor in range(2, 65):
-        if _near(ratio, factor):
+        if _near(ratio, factor, rtol):
             return Diagnosis(f"factor-{factor}", feedback("factor", factor=factor))
-        if _near(ratio, 1 / factor):
+        if _near(ratio, 1 / factor, rtol):
             return Diagnosis(f"factor-1/{factor}", feedback("factor", factor=f"1/{factor}"))
     return None
 
 
-def _near(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+def _near(a: float, b: float, rtol: float = 0.0) -> bool:
+    """a is b within a relative tolerance (at least 1e-9)."""
+    return abs(a - b) <= max(1e-9, rtol) * abs(b)
 
 
 def format_number(value: Fraction | float) -> str:

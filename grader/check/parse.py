@@ -40,8 +40,9 @@ class ParseLimits:
 
 # name -> (sympy constructor, min args, max args or None for "any")
 _FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], int, int | None]] = {
-    **{n: (getattr(sympy, n), 1, 1)
-       for n in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "sqrt", "floor")},
+    **{f.__name__: (f, 1, 1) for f in (sympy.sin, sympy.cos, sympy.tan, sympy.asin, sympy.acos, sympy.atan,
+                                        sympy.sinh, sympy.cosh, sympy.tanh, sympy.exp, sympy.floor)},
+    "sqrt": (sympy.sqrt, 1, 1),
     "log": (sympy.log, 1, 2), "ln": (sympy.log, 1, 1), "abs": (sympy.Abs, 1, 1),
     "ceil": (sympy.ceiling, 1, 1), "min": (sympy.Min, 1, None), "max": (sympy.Max, 1, None),
     "factorial": (sympy.factorial, 1, 1),
@@ -49,6 +50,7 @@ _FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], int, int | None]] = {
 DEFAULT_FUNCTIONS: frozenset[str] = frozenset(_FUNCTIONS)
 _CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E}
 _EXP_LIKE = frozenset({"exp", "sinh", "cosh"})  # grow like e**x, so their numeric argument is capped
+_FLOOR_MAX = 1e50
 _UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 _NUMBER_RE = re.compile(r"(?:([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))(?:[eE]([+-]?[0-9]+))?")
@@ -301,7 +303,7 @@ class _Parser:
         return tree
 
     def at(self, node: ast.AST) -> int | None:
-        col = getattr(node, "col_offset", None)
+        col = node.col_offset if isinstance(node, (ast.expr, ast.keyword)) else None
         return self.offsets[col] if col is not None and col < len(self.offsets) else None
 
     # ----- stage 4: sympy objects -------------------------------------------
@@ -362,17 +364,17 @@ class _Parser:
         lim, where = self.limits, self.at(node.right)
         if not (isinstance(exp, sympy.Expr) and exp.is_number):
             return sympy.Pow(base, exp), bw  # symbolic exponent: nothing to compute now
-        size = abs_exp = self.magnitude(exp)
+        abs_exp = self.magnitude(exp)
         if base == 0 and exp.is_extended_negative:
             raise self.fail("division by zero", where, "0 cannot be raised to a negative power")
         if isinstance(base, sympy.Expr) and not base.is_number:
             weight = bw * max(abs_exp, 1)
             if abs_exp > lim.max_exponent or weight > lim.max_exponent:
                 raise self.fail("exponent too large", where, f"powers of variables may be at most {lim.max_exponent}")
-            size, base_size = abs_exp, base.as_coeff_Mul()[0]
+            base_size = base.as_coeff_Mul()[0]  # (10x)^1000 becomes 10^1000 x^1000
         else:
             weight, base_size = 1, base
-        if size * self.log_size(base_size) > lim.max_number_digits:
+        if abs_exp * self.log_size(base_size) > lim.max_number_digits:
             raise self.fail("number too large", where, f"numbers may have at most {lim.max_number_digits} digits")
         return sympy.Pow(base, exp), weight
 
@@ -389,6 +391,9 @@ class _Parser:
                 raise self.fail(f"factorial needs a whole number from 0 to {self.limits.max_factorial}", self.at(node.args[0]))
             if name in _EXP_LIKE and self.magnitude(args[0]) * math.log10(math.e) > self.limits.max_number_digits:
                 raise self.fail("number too large", self.at(node.args[0]))
+            if name in ("floor", "ceil") and not args[0].is_Rational and self.magnitude(args[0]) > _FLOOR_MAX:
+                # the integer part of a huge irrational costs sympy seconds of high-precision evaluation
+                raise self.fail(f"{name} needs a number below 10^50", self.at(node.args[0]))
         return fn(*args), max(b[1] for b in built)
 
     @staticmethod
@@ -409,7 +414,11 @@ class _Parser:
         return abs(math.log10(mag)) if 0 < mag < math.inf else (0.0 if mag == 0 else math.inf)
 
     def finish(self, value: sympy.Basic) -> sympy.Basic:
+        """Last look at the built value: sympy's own simplifications may have merged powers or made zoo."""
         for sub in sympy.preorder_traversal(value):
+            if isinstance(sub, sympy.Pow) and sub.exp.is_Rational and not sub.base.is_number \
+                    and abs(sub.exp) > self.limits.max_exponent:  # x^1000 * x^1000 merged into x^2000
+                raise self.fail("exponent too large", None, f"powers of variables may be at most {self.limits.max_exponent}")
             if any(sub is u for u in _UNDEFINED):
                 raise self.fail("the value is undefined or infinite", None, "check for division by zero or log(0)")
             if isinstance(sub, sympy.Rational) and self.log_size(sub) > self.limits.max_number_digits:
@@ -418,14 +427,21 @@ class _Parser:
 
 
 def _split_product(name: str, known: set[str]) -> list[str] | None:
-    """Split 'xy' into ['x', 'y'] if it is a run of known names (for the unknown-name hint)."""
-    best: list[list[str] | None] = [[]] + [None] * len(name)
+    """Split 'xy' into ['x', 'y'] if it is a run of known names (only for the unknown-name hint)."""
+    if len(name) > 40:
+        return None
+    back: list[int | None] = [0] + [None] * len(name)  # back[end] = start of the last known piece
     for end in range(1, len(name) + 1):
-        for start in range(max(0, end - 20), end):
-            if best[start] is not None and name[start:end] in known:
-                best[end] = best[start] + [name[start:end]]  # type: ignore[operator]
-                break
-    return best[-1]
+        back[end] = next((s for s in range(end) if back[s] is not None and name[s:end] in known), None)
+    if back[-1] is None:
+        return None
+    parts, end = [], len(name)
+    while end:
+        start = back[end]
+        assert start is not None
+        parts.append(name[start:end])
+        end = start
+    return parts[::-1]
 
 
 def parse_expression(text: str, *, variables: Iterable[str] = (), functions: Iterable[str] = DEFAULT_FUNCTIONS,
@@ -453,7 +469,7 @@ def parse_expression(text: str, *, variables: Iterable[str] = (), functions: Ite
     except (RecursionError, MemoryError):
         raise parser.fail("the expression is too complex", None) from None
     except Exception as exc:  # noqa: BLE001 - sympy/arithmetic errors on odd input are still the answer's problem
-        raise parser.fail("this expression cannot be evaluated", None, type(exc).__name__) from None
+        raise parser.fail("this expression cannot be evaluated", None, f"try a simpler form ({type(exc).__name__})") from None
 
 
 def parse_number_text(text: str, *, functions: Iterable[str] = DEFAULT_FUNCTIONS,
@@ -559,7 +575,7 @@ class _MatrixScanner:
         cells = []
         for seg, at in row.items:  # type: ignore[misc]
             if row.commas:
-                cells.append(self.cell(seg, at))
+                cells.append((seg, at))
                 continue
             for chunk, pos in _chunks(seg, at):
                 joins = cells and (cells[-1][0][-1] in "+-*/^" or chunk[0] in "*/^" or chunk in ("+", "-"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..bank import Bank
-from ..documents import layouts
+from ..documents import html_layouts, layouts
 from ..grade import PartResult, SubmissionResult
 from ..templates import points as pts
 
@@ -56,9 +56,40 @@ def feedback_markdown(bank: Bank, result: SubmissionResult) -> str:
     questions = []
     for index, question in enumerate(bank.questions, start=1):
         parts = [p for p in result.parts if p.question == question.id]
+        if not parts:
+            continue
         points, max_points = result.question_points(question.id)
         questions.append({"index": index, "title": question.title, "id": question.id, "points": points,
                           "max_points": max_points,
                           "parts": [{"id": p.part, "body": part_feedback_markdown(p)} for p in parts]})
     return layouts().get_template("feedback.md.j2").render(
         bank=bank, result=result, summary=summary_lines(result), questions=questions)
+
+
+def _split_feedback(message: str) -> tuple[str, str]:
+    plain, diagram = [], []
+    for line in message.splitlines():
+        (diagram if line.startswith("    ") else plain).append(line)
+    return " ".join(plain), "\n".join(line[4:] for line in diagram)
+
+
+def feedback_html(bank: Bank, result: SubmissionResult) -> str:
+    """The feedback page, rendered straight to HTML (autoescaped: student text cannot inject markup)."""
+    from ..render import PAGE_STYLE
+
+    questions = []
+    for index, question in enumerate(bank.questions, start=1):
+        parts = []
+        if not any(p.question == question.id for p in result.parts):
+            continue
+        for part in (p for p in result.parts if p.question == question.id):
+            message, diagram = _split_feedback(part.result.feedback)
+            parts.append({"id": part.part, "verdict": part.result.verdict, "mark": VERDICT_MARKS[part.result.verdict],
+                          "points": part.points, "max_points": part.max_points,
+                          "raw": (part.raw or "").strip(), "message": message, "diagram": diagram})
+        points, max_points = result.question_points(question.id)
+        questions.append({"index": index, "title": question.title, "points": points, "max_points": max_points,
+                          "parts": parts})
+    return html_layouts().get_template("feedback.html.j2").render(
+        bank=bank, result=result, summary=[line.replace("**", "") for line in summary_lines(result)],
+        questions=questions, style=PAGE_STYLE)

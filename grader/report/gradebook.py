@@ -13,8 +13,9 @@ from ..roster import Student
 def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, SubmissionResult]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    questions = [q for q in bank.questions if any(p.type != "code" for p in q.parts)]
     writer.writerow(["student_id", "name", "email", "status", "score", "max_score", "percent", "pending_manual",
-                     *[question.id for question in bank.questions], "message"])
+                     *[question.id for question in questions], "message"])
     roster_ids = {student.id for student in students}
     extra = [Student(sid) for sid in sorted(results) if sid not in roster_ids]
     for student in [*students, *extra]:
@@ -26,5 +27,5 @@ def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, Submis
         message = result.message or "; ".join(result.warnings)
         writer.writerow([student.id, student.name, student.email, status, f"{result.points:g}", f"{auto_max:g}",
                          f"{percent:.1f}", f"{pending:g}",
-                         *[f"{result.question_points(q.id)[0]:g}" for q in bank.questions], message])
+                         *[f"{result.question_points(q.id)[0]:g}" for q in questions], message])
     return buffer.getvalue()

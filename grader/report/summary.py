@@ -21,7 +21,7 @@ TOP = 3
 def class_summary(bank: Bank, results: dict[str, SubmissionResult]) -> dict[str, Any]:
     graded = [r for r in results.values() if r.status == "graded"]
     scores = [r.points for r in graded]
-    auto_max = bank.total_points - _pending_max(bank)
+    auto_max = round(sum(q.part_points(p) for q in bank.questions for p in q.parts if p.type not in ("free", "code")), 6)
     summary: dict[str, Any] = {
         "students": len(results),
         "graded": len(graded),
@@ -36,7 +36,7 @@ def class_summary(bank: Bank, results: dict[str, SubmissionResult]) -> dict[str,
     }
     for question in bank.questions:
         entry: dict[str, Any] = {"id": question.id, "title": question.title, "parts": []}
-        for part in question.parts:
+        for part in (p for p in question.parts if p.type != "code"):
             outcomes = [p for r in graded for p in r.parts if p.question == question.id and p.part == part.id]
             wrong = [p for p in outcomes if p.result.verdict in ("incorrect", "partial", "invalid")]
             entry["parts"].append({
@@ -51,10 +51,6 @@ def class_summary(bank: Bank, results: dict[str, SubmissionResult]) -> dict[str,
             })
         summary["questions"].append(entry)
     return summary
-
-
-def _pending_max(bank: Bank) -> float:
-    return sum(q.part_points(p) for q in bank.questions for p in q.parts if p.type == "free")
 
 
 def _top(values) -> list[list[Any]]:

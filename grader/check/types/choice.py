@@ -93,7 +93,9 @@ class ChoiceChecker(_OptionsChecker):
     def score(self, value: frozenset[str], reference: Any, spec: Mapping[str, Any]) -> tuple[float, str, str]:
         message = " ".join(self.option_feedback(value, spec))
         chosen = next(iter(value))
-        return (1.0 if value == reference else 0.0), f"chose-{chosen}", message
+        if value == reference:
+            return 1.0, "correct", message
+        return 0.0, f"chose-{chosen}", message
 
     def diagnose(self, value: Any, reference: Any, spec: Mapping[str, Any]) -> Diagnosis | None:
         return None

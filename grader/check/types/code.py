@@ -102,8 +102,8 @@ def check_function(spec: Mapping[str, Any], function: Callable[..., Any] | None)
             if spec.get("show_answer"):
                 failures.append(f"{shown} returned {output_text(returned)}; expected {case['expected_text']}. "
                                 f"{result.feedback}")
-            else:
-                failures.append(f"{shown} is not correct. {result.feedback}")
+            else:  # answers hidden: name the failing input only, since "off by -1" would give it away
+                failures.append(f"{shown} is not correct.")
     passed = len(spec["resolved_cases"]) - len(failures)
     score = passed / len(spec["resolved_cases"])
     if not failures:

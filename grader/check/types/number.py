@@ -7,6 +7,7 @@ has its reference in percent and accepts "72%" as well as "72".
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,7 +38,10 @@ class NumberChecker(Checker):
         return problems
 
     def reference(self, value: Any, spec: Mapping[str, Any]) -> Any:
-        return as_fraction(value)
+        number = as_fraction(value)
+        if isinstance(number, float) and not math.isfinite(number):
+            raise ValueError(f"the reference answer {value} is not a finite number")
+        return number
 
     def parse(self, raw: str, spec: Mapping[str, Any]) -> NumberText:
         return read_number(raw, allow_percent=bool(spec.get("percent")))
@@ -66,7 +70,8 @@ class NumberChecker(Checker):
         return close(value.value, as_fraction(reference), rtol, float(spec.get("atol", DEFAULT_ATOL)))
 
     def diagnose(self, value: NumberText, reference: Any, spec: Mapping[str, Any]) -> Diagnosis | None:
-        diagnosis = relate(value.value, as_fraction(reference), percent=bool(spec.get("percent")))
+        diagnosis = relate(value.value, as_fraction(reference), percent=bool(spec.get("percent")),
+                           rtol=float(spec.get("rtol", DEFAULT_RTOL)))
         if diagnosis is None and close(value.value, as_fraction(reference), 0.05, 0):
             return Diagnosis("close", feedback("close-but-precision"))
         return diagnosis
