@@ -44,6 +44,11 @@ FEEDBACK = {
 }
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """A student's text quoted in a message: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def feedback(key: str, **values: object) -> str:
     return FEEDBACK[key].format(**values)
 

@@ -40,8 +40,12 @@ class ClassResult:
     unmatched: list[str]
 
 
-def collect_submissions(paths: list[Path], students: list[Student]) -> tuple[dict[str, Path], list[str]]:
-    """Map student id -> answers file; files matching no roster id keep their stem as id."""
+def collect_submissions(paths: list[Path], students: list[Student]
+                        ) -> tuple[dict[str, Path], list[str], dict[str, list[str]]]:
+    """Map student id -> answers file; files matching no roster id keep their stem as id.
+
+    Also returns, per student, the notes about extra files that were not graded.
+    """
     by_name = {safe_name(s.id): s.id for s in students} | {s.id: s.id for s in students}
     files: list[Path] = []
     for path in paths:
@@ -51,13 +55,18 @@ def collect_submissions(paths: list[Path], students: list[Student]) -> tuple[dic
             files.append(path)
     found: dict[str, Path] = {}
     unmatched: list[str] = []
+    notes: dict[str, list[str]] = {}
     for file in files:
         student_id = by_name.get(file.stem)
         if student_id is None:
             student_id = file.stem
             unmatched.append(file.name)
-        found.setdefault(student_id, file)
-    return found, unmatched
+        if student_id in found:
+            notes.setdefault(student_id, []).append(
+                f"{file.name} was also handed in; only {found[student_id].name} was graded")
+            continue
+        found[student_id] = file
+    return found, unmatched, notes
 
 
 def grade_file(bank: Bank, secret: str, student_id: str, path: Path | None) -> SubmissionResult:
@@ -84,24 +93,29 @@ def _init_worker(bank_path: str) -> None:
     _worker_bank = load_bank(bank_path)
 
 
-def grade_and_write(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path) -> SubmissionResult:
+def grade_and_write(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path,
+                    notes: list[str] = ()) -> SubmissionResult:
     """Grade one student and write their own files (in the worker, so rendering runs in parallel too)."""
     result = grade_file(bank, secret, student_id, path)
+    result.warnings.extend(notes)
     write_student_outputs(bank, result, out_dir)
     return result
 
 
-def _grade_in_worker(secret: str, student_id: str, path: str | None, out_dir: str) -> SubmissionResult:
+def _grade_in_worker(secret: str, student_id: str, path: str | None, out_dir: str,
+                     notes: list[str]) -> SubmissionResult:
     assert _worker_bank is not None
-    return grade_and_write(_worker_bank, secret, student_id, Path(path) if path else None, Path(out_dir))
+    return grade_and_write(_worker_bank, secret, student_id, Path(path) if path else None, Path(out_dir), notes)
 
 
 def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out_dir: Path, jobs: int = 1,
-              progress: Callable[[], None] | None = None) -> dict[str, SubmissionResult]:
+              progress: Callable[[], None] | None = None,
+              notes: dict[str, list[str]] | None = None) -> dict[str, SubmissionResult]:
     results: dict[str, SubmissionResult] = {}
+    notes = notes or {}
     if jobs <= 1:
         for student_id, path in items:
-            results[student_id] = grade_and_write(bank, secret, student_id, path, out_dir)
+            results[student_id] = grade_and_write(bank, secret, student_id, path, out_dir, notes.get(student_id, []))
             if progress:
                 progress()
         return results
@@ -109,7 +123,8 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
 
     with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(str(bank.path),)) as pool:
         futures = {student_id: pool.schedule(_grade_in_worker,
-                                             args=(secret, student_id, str(path) if path else None, str(out_dir)),
+                                             args=(secret, student_id, str(path) if path else None, str(out_dir),
+                                                   notes.get(student_id, [])),
                                              timeout=SUBMISSION_TIMEOUT)
                    for student_id, path in items}
         for student_id, path in items:
@@ -129,17 +144,18 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
 def grade_class(bank: Bank, secret: str, students: list[Student], submission_paths: list[Path], out_dir: Path,
                 jobs: int = 1, progress: Callable[[], None] | None = None,
                 on_total: Callable[[int], None] | None = None) -> ClassResult:
-    found, unmatched = collect_submissions(submission_paths, students)
+    found, unmatched, notes = collect_submissions(submission_paths, students)
     roster_ids = [s.id for s in students]
     items = [(sid, found.get(sid)) for sid in roster_ids] + [(sid, p) for sid, p in found.items()
                                                            if sid not in set(roster_ids)]
     if on_total:
         on_total(len(items))
     started = time.time()
-    results = grade_all(bank, secret, items, out_dir, jobs, progress)
+    results = grade_all(bank, secret, items, out_dir, jobs, progress, notes)
     write_class_outputs(bank, students, results, out_dir)
     write_atomic(out_dir / "run.json", json.dumps({"started": started, "finished": time.time(), "jobs": jobs,
-                                                   "bank": str(bank.path), "unmatched_files": unmatched},
+                                                   "bank": str(bank.path), "unmatched_files": unmatched,
+                                                   "files_not_graded": notes},
                                                   indent=2) + "\n")
     return ClassResult(results, out_dir, unmatched)
 

@@ -68,7 +68,7 @@ def submission_from_data(data: Any, bank: Bank, student_id: str, source: str = "
     if isinstance(data.get("answers"), dict):  # accept {answers: {...}} as well as the bare mapping
         for key in data:
             if key != "answers":
-                _claim(submission, str(key), student_id)
+                _claim(submission, str(key), student_id, data[key])
         data = data["answers"]
     for key, value in data.items():
         key = str(key)

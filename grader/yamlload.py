@@ -85,7 +85,7 @@ class Document:
 def decode_text(raw: bytes, max_bytes: int) -> str:
     """Bytes to text: size cap first, BOMs honoured, anything but UTF-8/16 refused."""
     if len(raw) > max_bytes:
-        raise YamlError(f"file is {len(raw):,} bytes; the limit is {max_bytes:,} bytes", None, None)
+        raise YamlError(f"the file is larger than the limit of {max_bytes:,} bytes", None, None)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):

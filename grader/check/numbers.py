@@ -20,12 +20,13 @@ from ..messages import feedback
 from .base import Diagnosis
 from .parse import parse_expression
 
-MAX_EXPONENT = 400
+MAX_EXPONENT = 300
+MAX_MAGNITUDE = Fraction(10) ** 300  # beyond this a float cannot hold the value
 MAX_NUMBER_LENGTH = 200
 
-_DECIMAL = re.compile(r"(?P<sign>[-+]?)(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[-+]?\d+))?")
-_FRACTION = re.compile(r"(?P<num>[-+]?\d+)\s*/\s*(?P<den>\d+)")
-_GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
+_DECIMAL = re.compile(r"(?P<sign>[-+]?)(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[-+]?[0-9]+))?")
+_FRACTION = re.compile(r"(?P<num>[-+]?[0-9]+)\s*/\s*(?P<den>[0-9]+)")
+_GROUPED = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
 _NONFINITE = {"inf", "+inf", "-inf", "infinity", "-infinity", "nan", "+nan", "-nan", "∞", "-∞"}
 
 
@@ -79,13 +80,18 @@ def _from_decimal(match: re.Match[str], raw: str, percent: bool) -> NumberText:
     value = Fraction(int(whole + frac or "0"), 10 ** len(frac)) * Fraction(10) ** exponent
     if match["sign"] == "-":
         value = -value
+    if abs(value) > MAX_MAGNITUDE:
+        raise FormatError("the number is too large", raw, 0)
     decimals = max(0, len(frac) - exponent) if match["frac"] is not None or exponent else 0
     return NumberText(value, percent, sigfigs, decimals)
 
 
 def _to_python_number(expression: sympy.Basic, raw: str) -> Fraction | float:
     if expression.is_Rational:
-        return Fraction(int(expression.p), int(expression.q))
+        value = Fraction(int(expression.p), int(expression.q))
+        if abs(value) > MAX_MAGNITUDE:
+            raise FormatError("the number is too large", raw, 0)
+        return value
     value = complex(sympy.N(expression, 17))
     if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
         raise FormatError("the answer must be a real number", raw, 0)

@@ -52,9 +52,9 @@ def shutdown() -> None:
             _pool = None
 
 
-def run_limited(function: Callable[..., Any], *args: Any, timeout: float = DEFAULT_TIMEOUT) -> Any:
+def run_limited(function: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
     """Run ``function(*args)`` in the worker; raise CheckTimeout past ``timeout`` seconds."""
-    future = _get_pool().schedule(function, args=args, timeout=timeout)
+    future = _get_pool().schedule(function, args=args, timeout=timeout or DEFAULT_TIMEOUT)
     try:
         return future.result()
     except (FutureTimeout, MemoryError) as error:

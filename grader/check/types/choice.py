@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...errors import FormatError
-from ...messages import feedback
+from ...messages import feedback, shorten
 from ..base import Checker, Diagnosis, register
 
 CHECKBOX_MODES = ("all-or-nothing", "net-correct", "each-answer")
@@ -69,7 +69,8 @@ class _OptionsChecker(Checker):
             key = _normal(piece).rstrip(").")
             label = key.upper() if key.upper() in known else by_id.get(key) or by_text.get(_normal(piece))
             if label is None:
-                raise FormatError(feedback("choice-unknown", raw=piece, options=", ".join(known)), raw, raw.find(piece))
+                raise FormatError(feedback("choice-unknown", raw=shorten(piece), options=", ".join(known)), raw,
+                                  raw.find(piece))
             chosen.add(label)
         if not self.multiple and len(chosen) != 1:
             raise FormatError("choose exactly one option", raw, 0)

@@ -6,6 +6,7 @@ Accepts nested lists (``[[1, 2], [3, 4]]``) and MATLAB style
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,12 +14,13 @@ import numpy as np
 import sympy
 
 from ...errors import FormatError
-from ...messages import feedback
+from ...messages import feedback, shorten
 from ..base import Checker, Diagnosis, register
 from ..evaluate import evaluate
 from ..parse import DEFAULT_FUNCTIONS, parse_expression, split_matrix_text
 from .expression import _AnswerPrinter
 
+_MAX_ENTRY = sympy.Integer(10) ** 300  # past float range an entry cannot be compared numerically
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
 
@@ -56,9 +58,13 @@ class MatrixChecker(Checker):
                     offset = raw.find(cell)
                     inner = error.offset or 0
                     raise FormatError(
-                        f"entry '{cell}': {error.message}", raw, offset + inner if offset >= 0 else None, error.hint
+                        f"entry '{shorten(cell)}': {error.message}", raw, offset + inner if offset >= 0 else None, error.hint
                     ) from error
             cells.append(parsed_row)
+        for row in cells:
+            for cell in row:
+                if cell.is_Rational and abs(cell) > _MAX_ENTRY:
+                    raise FormatError("an entry is too large", raw, None)
         return sympy.ImmutableMatrix(cells)
 
     def score(self, value: sympy.MatrixBase, reference: Any, spec: Mapping[str, Any]) -> tuple[float, str, str]:
@@ -100,11 +106,14 @@ def _shape(shape: tuple[int, int]) -> str:
 
 def _number(cell: sympy.Basic) -> complex:
     """sympy's complex() is slow; integers and rationals are most cells."""
-    if cell.is_Integer:
-        return complex(int(cell))
-    if cell.is_Rational:
-        return complex(int(cell.p) / int(cell.q))
-    return complex(cell)
+    try:
+        if cell.is_Integer:
+            return complex(int(cell))
+        if cell.is_Rational:
+            return complex(int(cell.p) / int(cell.q))
+        return complex(cell)
+    except OverflowError:  # beyond float range: it cannot equal a reference entry
+        return complex(math.inf)
 
 
 def _entries_right(value: sympy.MatrixBase, reference: sympy.MatrixBase, spec: Mapping[str, Any]) -> np.ndarray:
