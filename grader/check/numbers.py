@@ -27,6 +27,8 @@ MAX_NUMBER_LENGTH = 200
 _DECIMAL = re.compile(r"(?P<sign>[-+]?)(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[-+]?[0-9]+))?")
 _FRACTION = re.compile(r"(?P<num>[-+]?[0-9]+)\s*/\s*(?P<den>[0-9]+)")
 _GROUPED = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+_SPACED = re.compile(r"[-+]?[0-9]{1,3}( [0-9]{3})+(\.[0-9]*)?")
+_WITH_UNIT = re.compile(r"[-+]?[0-9][0-9 .,eE+-]*?\s*(?P<unit>[A-Za-z%][A-Za-z %/^0-9]*)")
 _NONFINITE = {"inf", "+inf", "-inf", "infinity", "-infinity", "nan", "+nan", "-nan", "∞", "-∞"}
 
 
@@ -64,7 +66,18 @@ def read_number(raw: str, *, allow_percent: bool = False) -> NumberText:
         return NumberText(Fraction(int(match["num"]), int(match["den"])), percent)
     if "," in text:
         raise FormatError("use '.' for the decimal point and no commas", raw, raw.index(","))
-    expression = parse_expression(text, variables=())
+    try:
+        expression = parse_expression(text, variables=())
+    except FormatError:
+        # Say what most likely happened rather than what the expression parser saw.
+        if _SPACED.fullmatch(text):
+            raise FormatError(feedback("thousands-separator", clean=text.replace(" ", ""), raw=text), raw,
+                              raw.index(" ")) from None
+        unit = _WITH_UNIT.fullmatch(text)
+        if unit:
+            raise FormatError("give just the number, without units or words", raw,
+                              raw.index(unit["unit"])) from None
+        raise
     if not expression.is_number:
         raise FormatError("the answer must be a number", raw, 0)
     return NumberText(_to_python_number(expression, raw), percent)

@@ -17,7 +17,8 @@ from ...errors import FormatError
 from ...messages import feedback, shorten
 from ..base import Checker, Diagnosis, register
 from ..evaluate import evaluate
-from ..parse import DEFAULT_FUNCTIONS, parse_expression, split_matrix_text
+from ..matrix_text import split_matrix_text
+from ..parse import DEFAULT_FUNCTIONS, parse_expression
 from .expression import _AnswerPrinter
 
 _MAX_ENTRY = sympy.Integer(10) ** 300  # past float range an entry cannot be compared numerically
