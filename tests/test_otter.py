@@ -80,7 +80,9 @@ def test_incorrect_notebook_is_marked_down_with_the_failing_input(otter_zip: Pat
     assert total < maximum
     output = {t["name"]: t.get("output", "") for t in results["tests"]}
     # The feedback names the call that failed and says how the result relates to the right one.
+    # These parts show answers: the failing call, what came back and what was expected.
     assert "conv_output_size(" in output["output-size"] and "+1" in output["output-size"]
+    assert "returned" in output["output-size"] and "expected" in output["output-size"]
     assert "count_conv_params(" in output["params"]
     assert "translation_gap(dense_layer" in output["equivariance"]
 
