@@ -15,6 +15,7 @@ reaches this module.
 
 from __future__ import annotations
 
+import builtins
 import importlib.util
 import sys
 from decimal import Decimal
@@ -29,7 +30,9 @@ from .check.parse import parse_expression
 from .errors import FormatError
 from .params import ParamValues
 
-NUMPY_GLOBALS = {"__builtins__": {}, "np": np, "numpy": np}
+_NUMPY_BUILTINS = {name: getattr(builtins, name)
+                   for name in ("abs", "float", "int", "len", "max", "min", "range", "round", "sum")}
+NUMPY_GLOBALS = {"__builtins__": _NUMPY_BUILTINS, "np": np, "numpy": np}
 
 
 class SolveError(Exception):
