@@ -27,26 +27,25 @@ ANSWER_HINTS = {
 }
 
 
-@lru_cache(maxsize=1)
-def layouts() -> jinja2.Environment:
+@lru_cache(maxsize=2)
+def _layout_environment(autoescape: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("layouts"))),
-        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined, autoescape=autoescape, keep_trailing_newline=True,
     )
     env.filters["number"] = number
     env.filters["points"] = points
     return env
 
 
-@lru_cache(maxsize=1)
+def layouts() -> jinja2.Environment:
+    """Markdown layouts (Markdown is escaped when it becomes HTML, in grader.render)."""
+    return _layout_environment(False)
+
+
 def html_layouts() -> jinja2.Environment:
     """Layouts that are HTML: autoescaped, so student text is shown, never interpreted."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("layouts"))),
-        undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True,
-    )
-    env.filters["points"] = points
-    return env
+    return _layout_environment(True)
 
 
 def answer_hint(spec: dict[str, Any]) -> str:
