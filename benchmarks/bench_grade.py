@@ -381,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
         if otter:
             rows.append((f"one notebook, otter run (score {otter['score']})", f"{otter['run']:.2f} s", "-", "-"))
             rows.append(("  (otter assign, once per assignment)", f"{otter['assign']:.1f} s", "-", "-"))
+            rows.append(("otter run / cold run_autograder, one submission", f"{otter['run'] / cold['mean']:.1f}x",
+                         "-", "-"))
         else:
             rows.append(("one notebook, otter run", "skipped", "-", "-"))
         print()
