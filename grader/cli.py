@@ -265,11 +265,13 @@ def autograder(bank_path: str, out_file: str, secret: str | None, secret_file: s
 @click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")
 @click.option("--identity", type=click.Choice(["sid", "email", "id"]), default=None,
               help="Which submission_metadata users[] field identifies the student (default: course.yaml).")
+@click.option("--assign/--no-assign", default=True, show_default=True,
+              help="Also run otter assign: the student notebook and the otter autograder zip.")
 @user_errors
-def otter(bank_path: str, out_dir: str, secret: str | None, identity: str | None) -> None:
+def otter(bank_path: str, out_dir: str, secret: str | None, identity: str | None, assign: bool) -> None:
     """Export the bank's code parts as an otter-assign master notebook (needs the otter extra)."""
     from .bank import load_bank
-    from .otter_export import assignment_name, export_otter
+    from .otter_export import assignment_name, export_otter, run_otter_assign
 
     try:
         import nbformat  # noqa: F401
@@ -281,7 +283,16 @@ def otter(bank_path: str, out_dir: str, secret: str | None, identity: str | None
         master = export_otter(bank, out_dir, secret_value, identity or config.identity)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"wrote {master} (assignment {assignment_name(bank)}); next: otter assign {master} {Path(out_dir) / 'dist'}")
+    click.echo(f"wrote {master} (assignment {assignment_name(bank)})")
+    if not assign:
+        click.echo(f"next: cd {Path(out_dir)} && otter assign {master.name} dist")
+        return
+    try:
+        student, autograder_zip = run_otter_assign(master)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"student notebook: {student}")
+    click.echo(f"otter autograder: {autograder_zip} (grade with: otter run -a {autograder_zip} -o OUT NOTEBOOK)")
 
 
 def _project_root() -> Path:

@@ -114,3 +114,17 @@ def export_otter(bank: Bank, out_dir: str | Path, secret: str, identity: str = "
     write_atomic(out / SUPPORT_CONFIG, json.dumps({"bank": bank.path.name, "identity": identity}, indent=2) + "\n")
     write_atomic(out / SECRET_FILE, secret + "\n")
     return master
+
+
+def run_otter_assign(master: Path) -> tuple[Path, Path]:
+    """Run the real ``otter assign`` on the master notebook; return (student notebook, autograder zip)."""
+    import subprocess
+    import sys
+
+    dist = master.parent / "dist"
+    run = subprocess.run([sys.executable, "-m", "otter", "assign", master.name, "dist"], cwd=master.parent,
+                         capture_output=True, text=True, timeout=600)
+    zips = sorted((dist / "autograder").glob("*.zip"))
+    if run.returncode != 0 or not zips:
+        raise RuntimeError(f"otter assign failed: {(run.stdout + run.stderr).strip()[-800:]}")
+    return dist / "student" / master.name, zips[-1]
