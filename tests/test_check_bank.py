@@ -179,10 +179,13 @@ def test_conv_as_matrix_output_image_flipped(student: str) -> None:
 
 @pytest.mark.parametrize("student", STUDENTS[:10])
 def test_conv1d_toeplitz_flipped_kernel(student: str) -> None:
-    spec = variant("conv1d-toeplitz", student).parts["a"]
-    n = spec["answer"].rows
-    k1, k2, k3 = sympy.symbols("k1 k2 k3")
-    flipped = sympy.Matrix(n, n, lambda i, j: {-1: k1, 0: k2, 1: k3}.get(i - j, 0))  # k3 below, k1 above
+    chosen = variant("conv1d-toeplitz", student)
+    spec = chosen.parts["a"]
+    n, size = chosen.params["n"], chosen.params["size"]
+    pad = (size - 1) // 2
+    kernel = sympy.symbols(f"k1:{size + 1}")
+    # True convolution: the kernel reversed, so k_size sits below the diagonal and k1 above it.
+    flipped = sympy.Matrix(n, n, lambda i, j: kernel[size - 1 - (j - i + pad)] if 0 <= j - i + pad < size else 0)
     result = check_answer(spec, matrix_text(flipped))
     assert result.verdict in ("incorrect", "partial") and result.score < 1
     assert result.note == "flipped-kernel"
