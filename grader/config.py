@@ -49,7 +49,7 @@ def load_config(path: str | Path | None) -> CourseConfig:
 
 def resolve_secret(option: str | None, config: CourseConfig, *, demo: bool = False) -> tuple[str, str | None]:
     """(secret, warning or None). Order: option, GRADER_SECRET, the config file."""
-    secret = option or os.environ.get("GRADER_SECRET") or config.secret
+    secret = (option or os.environ.get("GRADER_SECRET") or config.secret or "").strip()
     if not secret:
         raise BankError("no course secret: pass --secret or set GRADER_SECRET", Location(str(config.path or "")))
     warning = None

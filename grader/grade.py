@@ -7,6 +7,8 @@ graded, so one bad answer never costs a student the others.
 
 from __future__ import annotations
 
+import sys
+import traceback
 from dataclasses import dataclass, field
 
 from .bank import Bank
@@ -69,8 +71,11 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
             try:
                 check = check_answer(spec, raw)
             except Exception as error:  # a bug of ours must not cost the student the other parts
+                traceback.print_exc(file=sys.stderr)  # for the instructor's log, never the student's feedback
                 check = CheckResult("invalid", 0.0, feedback("internal"), f"internal-error:{type(error).__name__}",
                                     (raw or "")[:200])
+                result.warnings.append(f"internal error while checking {question.id} part {part.id} "
+                                       f"({type(error).__name__}); this part will be reviewed by hand")
             max_points = question.part_points(part)
             points = max_points if check.score == 1.0 else round(max_points * check.score, 6)
             result.parts.append(PartResult(question.id, part.id, part.type, max_points, points, check, raw))

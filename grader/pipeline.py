@@ -56,10 +56,15 @@ def collect_submissions(paths: list[Path], students: list[Student]
     found: dict[str, Path] = {}
     unmatched: list[str] = []
     notes: dict[str, list[str]] = {}
+    taken = {safe_name(s.id) for s in students}
     for file in files:
         student_id = by_name.get(file.stem)
         if student_id is None:
-            student_id = file.stem
+            # Not on the roster: graded under its file name, which must not reuse a student's output files.
+            student_id, suffix = file.stem, 1
+            while safe_name(student_id) in taken:
+                student_id, suffix = f"{file.stem}-unmatched{suffix if suffix > 1 else ''}", suffix + 1
+            taken.add(safe_name(student_id))
             unmatched.append(file.name)
         if student_id in found:
             notes.setdefault(student_id, []).append(

@@ -131,6 +131,10 @@ def _check_variant(variant: Variant, report: QuestionReport) -> None:
         if not checker.needs_answer:
             continue
         where = part.location
+        for shadowed, winner in spec.get("shadowed_mistakes", ()):
+            report.add("note", where, f"mistake '{shadowed}' gives the same answer as '{winner}' for params "
+                       f"{variant.params}, so its feedback is never shown there; add a where: rule to keep "
+                       "them apart", key=f"shadow:{part.id}:{shadowed}")
         result = check_answer(spec, checker.format(spec["answer"], spec))
         if result.verdict != "correct":
             report.add("error", where, f"the reference does not check as correct against itself for params "

@@ -101,7 +101,8 @@ def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | Non
     spec: dict[str, Any] = {"type": part.type, "id": part.id, **part.settings}
     spec["show_answer"] = bank.show_answers if part.show_answer is None else part.show_answer
     if "options" in spec:
-        options = list(spec["options"])
+        # Number the options as written in the bank, so statistics agree across shuffled variants.
+        options = [{**option, "number": index} for index, option in enumerate(spec["options"], start=1)]
         if draws is not None and spec.get("shuffle", True):
             order = draws.permutation(len(options), f"shuffle:{part.id}")
             options = [options[i] for i in order]
@@ -116,8 +117,12 @@ def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | Non
             wrong = checker.reference(evaluate_answer(mistake.answer, values, bank.solvers), spec)
         except ValueError:
             continue  # e.g. a fractional mistake for a whole-number part: no answer can match it
-        if _same(wrong, spec["answer"]) or any(_same(wrong, earlier["answer"]) for earlier in mistakes):
-            continue  # this variant cannot tell them apart; the first declared mistake wins
+        if _same(wrong, spec["answer"]):
+            continue  # on this variant the "mistake" is the right answer
+        earlier = next((m for m in mistakes if _same(wrong, m["answer"])), None)
+        if earlier is not None:  # indistinguishable here: the first declared wins; validate reports it
+            spec.setdefault("shadowed_mistakes", []).append((mistake.note, earlier["note"]))
+            continue
         mistakes.append({"answer": wrong, "feedback": render(mistake.feedback, values.display), "note": mistake.note})
     spec["mistakes"] = mistakes
     return spec

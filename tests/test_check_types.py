@@ -70,7 +70,7 @@ INTEGER = [
     (INT, "0x1260", "invalid", "invalid"),
     (INT, "4705", "incorrect", "off-by-one"),
     (INT, "4703", "incorrect", "off-by-one"),
-    (INT, "4706", "incorrect", "off-by-one"),
+    (INT, "4706", "incorrect", "off-by-two"),
     (INT, "47040", "incorrect", "power-of-ten"),
     (INT, "470400", "incorrect", "factor-100"),
     (INT, "-4704", "incorrect", "sign"),
@@ -393,7 +393,8 @@ MATRIX = [
     (M22, "[[1.0, 2.0], [3.0, 4e0]]", "correct", "correct", 1.0),
     (M22, "[[2/2, 2], [3, 2^2]]", "correct", "correct", 1.0),
     (M22, "[[1,3],[2,4]]", "incorrect", "transposed", 0.0),
-    (M22, "[[4,3],[2,1]]", "incorrect", "flipped", 0.0),
+    # A rotated matrix is just wrong entries: "flipped kernel" is a declared mistake where it applies.
+    (M22, "[[4,3],[2,1]]", "incorrect", "matrix-entries", 0.0),
     (M22, "[[-1,-2],[-3,-4]]", "incorrect", "sign", 0.0),
     (M22, "[1 2 3 4]", "incorrect", "wrong-shape", 0.0),
     (M22, "[[1,2],[3,4],[5,6]]", "incorrect", "wrong-shape", 0.0),
@@ -403,7 +404,7 @@ MATRIX = [
     (M22, "[[1,2],[3,4]", "invalid", "invalid", 0.0),
     (M22, "[[1,,2],[3,4]]", "invalid", "invalid", 0.0),
     (M22, "", "incorrect", "blank", 0.0),
-    (M23, "[[6,5,4],[3,2,1]]", "incorrect", "flipped", 0.0),
+    (M23, "[[6,5,4],[3,2,1]]", "incorrect", "matrix-entries", 0.0),
     (M23, "[[1,4],[2,5],[3,6]]", "incorrect", "transposed", 0.0),
     (HALF, "[[0.5, 0], [0, 1/3]]", "correct", "correct", 1.0),
     (HALF, "[[0.5, 0], [0, 0.3333333]]", "correct", "correct", 1.0),
@@ -418,8 +419,10 @@ MATRIX = [
     # symbolic entries
     (TOEPLITZ, "[k2 k3 0; k1 k2 k3; 0 k1 k2]", "correct", "correct", 1.0),
     (TOEPLITZ, "[[k2, k3, 0], [k1, k2, k3], [0, k1, k2]]", "correct", "correct", 1.0),
-    (TOEPLITZ, "[k2 k3 0; k1 k2 k3; 0 k1 k2+1]", "partial", "partial-entries", round(8 / 9, 6)),
-    (TOEPLITZ, "[k2 k3 0; k1 k2 k3; 0 k1 2k2]", "partial", "partial-entries", round(8 / 9, 6)),
+    # Partial credit counts only entries where either matrix is nonzero: 7 here, 6 of them right.
+    (TOEPLITZ, "[k2 k3 0; k1 k2 k3; 0 k1 k2+1]", "partial", "partial-entries", round(6 / 7, 6)),
+    (TOEPLITZ, "[k2 k3 0; k1 k2 k3; 0 k1 2k2]", "partial", "partial-entries", round(6 / 7, 6)),
+    (TOEPLITZ, "[0 0 0; 0 0 0; 0 0 0]", "incorrect", "matrix-entries", 0.0),
     (TOEPLITZ, "[k2 k3 0; k1 k2 k3; 0 k1 k4]", "invalid", "invalid", 0.0),
     (TOEPLITZ, "[k2 k3; k1 k2]", "incorrect", "wrong-shape", 0.0),
 ]
@@ -508,7 +511,10 @@ def test_choice_unknown_label_lists_the_options() -> None:
 
 
 def test_choice_wrong_note_names_the_option() -> None:
-    assert check(CHOICE, "A").note == "chose-A"
+    """Notes use the option's number in the bank, which shuffling does not change."""
+    assert check(CHOICE, "A").note == "chose-1"
+    shuffled = {**CHOICE, "options": [{**o, "number": n} for o, n in zip(CHOICE["options"], (3, 1, 2))]}
+    assert check(shuffled, "A").note == "chose-3"
 
 
 def test_choice_correct_note_is_correct() -> None:

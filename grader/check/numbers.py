@@ -64,7 +64,7 @@ def read_number(raw: str, *, allow_percent: bool = False) -> NumberText:
         if int(match["den"]) == 0:
             raise FormatError("division by zero", raw, raw.index("/"))
         return NumberText(Fraction(int(match["num"]), int(match["den"])), percent)
-    if "," in text:
+    if "," in text and "(" not in text:  # commas are fine between function arguments: max(3, 4)
         raise FormatError("use '.' for the decimal point and no commas", raw, raw.index(","))
     try:
         expression = parse_expression(text, variables=())
@@ -137,13 +137,21 @@ def close(value: Fraction | float, reference: Fraction | float, rtol: float, ato
 def relate(value: Fraction | float, reference: Fraction | float, *, percent: bool = False,
            rtol: float = 0.0) -> Diagnosis | None:
     """Say how a wrong number relates to the right one, when a simple rule explains it."""
-    value_f, reference_f = float(value), float(reference)
-    if reference_f == 0 or not math.isfinite(value_f):
+    try:
+        value_f, reference_f = float(value), float(reference)
+    except OverflowError:
+        return None
+    if reference_f == 0 or not math.isfinite(value_f) or not math.isfinite(reference_f):
         return None
     difference = value_f - reference_f
-    if abs(round(difference) - difference) < 1e-9 and 1 <= abs(round(difference)) <= 2 and abs(reference_f) >= 3:
-        return Diagnosis("off-by-one", feedback("off-by-one", delta=f"{round(difference):+d}"))
+    if abs(round(difference) - difference) < 1e-9 and abs(reference_f) >= 3:
+        if abs(round(difference)) == 1:
+            return Diagnosis("off-by-one", feedback("off-by-one", delta=f"{round(difference):+d}"))
+        if abs(round(difference)) == 2:
+            return Diagnosis("off-by-two", feedback("off-by", delta=f"{round(difference):+d}"))
     ratio = value_f / reference_f
+    if not math.isfinite(ratio) or ratio == 0:
+        return None
     if _near(ratio, -1.0, rtol):
         return Diagnosis("sign", feedback("sign"))
     if ratio < 0:

@@ -46,7 +46,9 @@ def class_summary(bank: Bank, results: dict[str, SubmissionResult]) -> dict[str,
                 "percent_correct": round(100 * sum(p.result.verdict == "correct" for p in outcomes) / len(outcomes), 1)
                 if outcomes else None,
                 "mean_score": round(statistics.fmean(p.result.score for p in outcomes), 3) if outcomes else None,
-                "common_wrong_answers": _top(p.result.answer for p in wrong if p.result.answer),
+                # Letters are shuffled per student, so choice parts are compared by note (option number).
+                "common_wrong_answers": [] if part.type in ("choice", "checkbox")
+                else _top(p.result.answer for p in wrong if p.result.answer),
                 "common_notes": _top(p.result.note for p in wrong),
             })
         summary["questions"].append(entry)

@@ -24,6 +24,12 @@ def labels(count: int) -> list[str]:
     return list(LABELS[:count])
 
 
+def _option_numbers(chosen: frozenset[str], spec: Mapping[str, Any]) -> str:
+    """Chosen options by their number in the bank (not the shuffled letter): '2' or '1+3'."""
+    numbers = sorted(spec["options"][LABELS.index(label)].get("number", LABELS.index(label) + 1) for label in chosen)
+    return "+".join(str(number) for number in numbers)
+
+
 def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
 
@@ -60,6 +66,8 @@ class _OptionsChecker(Checker):
         by_text = {_normal(option["text"]): label for label, option in zip(known, options)}
         by_id = {_normal(option["id"]): label for label, option in zip(known, options) if option.get("id")}
         text = raw.strip()
+        if self.multiple and text.startswith("[") and text.endswith("]"):
+            text = text[1:-1]  # a YAML list of letters: [A, C]
         whole = _normal(text)
         if whole in by_text:
             return frozenset({by_text[whole]})
@@ -93,10 +101,9 @@ class ChoiceChecker(_OptionsChecker):
 
     def score(self, value: frozenset[str], reference: Any, spec: Mapping[str, Any]) -> tuple[float, str, str]:
         message = " ".join(self.option_feedback(value, spec))
-        chosen = next(iter(value))
         if value == reference:
             return 1.0, "correct", message
-        return 0.0, f"chose-{chosen}", message
+        return 0.0, "chose-" + _option_numbers(value, spec), message
 
     def diagnose(self, value: Any, reference: Any, spec: Mapping[str, Any]) -> Diagnosis | None:
         return None
@@ -130,5 +137,5 @@ class CheckboxChecker(_OptionsChecker):
         lines = self.option_feedback(value, spec)
         if score < 1.0:
             lines.append(feedback("checkbox-summary", right=right, wrong=wrong, missed=missed))
-        note = "correct" if score == 1.0 else "chose-" + "".join(sorted(value))
+        note = "correct" if score == 1.0 else "chose-" + _option_numbers(value, spec)
         return score, note, " ".join(lines)

@@ -72,24 +72,25 @@ class MatrixChecker(Checker):
         if value.shape != reference.shape:
             return 0.0, "", ""
         right = _entries_right(value, reference, spec)
-        total = right.size
-        correct = int(right.sum())
-        if correct == total:
+        if right.all():
             return 1.0, "correct", ""
         if spec.get("partial"):
-            message = feedback("matrix-entries", wrong=total - correct, total=total)
-            return correct / total, "partial-entries", message
+            # Credit only the entries that matter: where either matrix is nonzero. Otherwise an
+            # all-zero answer would earn most of a sparse matrix (a convolution matrix is mostly zeros).
+            counted = _nonzero(reference) | _nonzero(value)
+            total, correct = int(counted.sum()), int((right & counted).sum())
+            message = feedback("matrix-entries", wrong=int((~right).sum()), total=right.size)
+            return (correct / total if total else 0.0), "partial-entries", message
         return 0.0, "", ""
 
     def diagnose(self, value: sympy.MatrixBase, reference: Any, spec: Mapping[str, Any]) -> Diagnosis | None:
         given, expected = _shape(value.shape), _shape(reference.shape)
         if value.shape == reference.T.shape and _entries_right(value, reference.T, spec).all():
+            if value.shape == reference.shape:
+                return Diagnosis("transposed", feedback("transposed-square"))
             return Diagnosis("transposed", feedback("transposed", given=given, expected=expected))
         if value.shape != reference.shape:
             return Diagnosis("wrong-shape", feedback("wrong-shape", given=given, expected=expected))
-        flipped = reference[::-1, ::-1]
-        if flipped != reference and _entries_right(value, flipped, spec).all():
-            return Diagnosis("flipped", feedback("flipped"))
         if any(cell != 0 for cell in reference) and _entries_right(value, -reference, spec).all():
             return Diagnosis("sign", feedback("sign"))
         wrong = int((~_entries_right(value, reference, spec)).sum())
@@ -115,6 +116,10 @@ def _number(cell: sympy.Basic) -> complex:
         return complex(cell)
     except OverflowError:  # beyond float range: it cannot equal a reference entry
         return complex(math.inf)
+
+
+def _nonzero(matrix: sympy.MatrixBase) -> np.ndarray:
+    return np.array([[cell != 0 for cell in row] for row in matrix.tolist()], dtype=bool)
 
 
 def _entries_right(value: sympy.MatrixBase, reference: sympy.MatrixBase, spec: Mapping[str, Any]) -> np.ndarray:
