@@ -28,8 +28,10 @@ SECRET_NAME = "secret.txt"
 SETUP_SH = """#!/usr/bin/env bash
 # Runs once when Gradescope builds the image (Ubuntu). Installs Python and this grader.
 set -euo pipefail
-apt-get update -y && apt-get install -y python3 python3-pip python3-venv
-python3 -m venv /autograder/venv
+apt-get update -y
+# grader needs Python 3.11 or later; Ubuntu 22.04's default python3 is 3.10.
+if apt-get install -y python3.11 python3.11-venv; then PY=python3.11; else apt-get install -y python3 python3-venv; PY=python3; fi
+"$PY" -m venv /autograder/venv
 /autograder/venv/bin/pip install --upgrade pip
 /autograder/venv/bin/pip install /autograder/source/grader_src
 """
@@ -39,10 +41,8 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${GRADER_PYTHON:-$ROOT/venv/bin/python}"
 [ -x "$PYTHON" ] || PYTHON=python3
-cd "$ROOT/source" || exit 0
 export PYTHONPATH="$ROOT/source/grader_src${PYTHONPATH:+:$PYTHONPATH}"
-"$PYTHON" -m grader.autograder --root "$ROOT"
-status=$?
+(cd "$ROOT/source" && "$PYTHON" -m grader.autograder --root "$ROOT")
 if [ ! -s "$ROOT/results/results.json" ]; then
   mkdir -p "$ROOT/results"
   printf '%s\\n' '{"score": 0.0, "output": "The autograder could not start; your submission is kept and will be regraded.", "visibility": "visible", "tests": []}' > "$ROOT/results/results.json"
@@ -100,8 +100,10 @@ def find_answers(submission_dir: Path) -> Path | None:
     for name in ANSWER_NAMES:
         if (submission_dir / name).is_file():
             return submission_dir / name
-    candidates = sorted(p for p in submission_dir.rglob("*") if p.is_file() and p.suffix.lower() in
-                        (".yaml", ".yml", ".json"))
+    candidates = sorted(p for p in submission_dir.rglob("*")
+                        if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".json")
+                        # macOS zips carry __MACOSX/._name resource forks: never the answers
+                        and "__MACOSX" not in p.parts and not p.name.startswith("."))
     return candidates[0] if candidates else None
 
 

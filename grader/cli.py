@@ -188,16 +188,25 @@ def grade(bank_path: str, submissions: tuple[str, ...], roster: str, out_dir: st
 @click.argument("bank_path", type=click.Path(exists=True, dir_okay=False))
 @click.argument("answers", type=click.Path(exists=True, dir_okay=False))
 @click.option("--student", required=True, help="Your student id, as on the roster.")
-@click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")
+@click.option("--secret", envvar="GRADER_SECRET", help="Course secret (practice mode only).")
 @user_errors
 def check(bank_path: str, answers: str, student: str, secret: str | None) -> None:
-    """Check an answers file before submitting: missing parts and unreadable answers."""
-    from .bank import load_bank
-    from .selfcheck import self_check
+    """Check an answers file before submitting: missing parts and unreadable answers.
 
-    bank = load_bank(bank_path)
-    secret_value, _ = _secret(secret, Path(bank_path))
-    report = self_check(bank, secret_value, student, answers)
+    BANK_PATH may be the student copy (student-bank.yaml from grader generate): it holds no answers and
+    needs no secret. Only a bank with practice: true, with its secret, also says what is right.
+    """
+    from .selfcheck import self_check
+    from .student_bank import load_shape
+
+    shape = load_shape(bank_path)
+    practice = None
+    if shape.practice:
+        from .bank import load_bank
+
+        secret_value, _ = _secret(secret, Path(bank_path))
+        practice = (load_bank(bank_path), secret_value)
+    report = self_check(shape, student, answers, practice)
     for warning in report.warnings:
         click.echo(f"warning: {warning}")
     for label in report.missing:

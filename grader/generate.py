@@ -13,6 +13,7 @@ from .documents import render_answer_key, render_problem_set
 from .files import safe_name, write_atomic
 from .render import html_page
 from .roster import Student
+from .student_bank import write_student_bank
 from .variant import Variant, make_variant
 
 
@@ -48,6 +49,7 @@ def generate(bank: Bank, students: list[Student], secret: str, out_dir: str | Pa
                     rows.append([student.id, variant.question.id, part.id, part.type, variant.reference_text(part.id)])
         if progress:
             progress()
+    write_student_bank(bank.path, out / "student-bank.yaml")
     key_csv = None
     if key:
         buffer = io.StringIO()

@@ -1,8 +1,11 @@
 """``grader check``: what a student runs before submitting.
 
 It reports missing parts, unknown question ids and every answer that
-cannot be read (with a caret under the spot). It does not say whether an
-answer is right unless the bank turns on practice mode.
+cannot be read (with a caret under the spot). It reads only the bank's
+structure, so it works on the student copy that ``grader generate``
+writes, with no solvers and no secret. Only when the bank turns on
+practice mode (and the full bank and secret are at hand) does it say
+whether answers are right.
 """
 
 from __future__ import annotations
@@ -10,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bank import Bank
 from .check.base import REGISTRY, check_answer
 from .errors import FormatError
 from .messages import format_answer_error
+from .student_bank import BankShape
 from .submission import read_submission
-from .variant import make_variant
+
+NOT_IN_ANSWERS_FILE = ("code",)  # graded from the notebook
 
 
 @dataclass
@@ -31,32 +35,42 @@ class SelfCheckReport:
         return not self.missing and not self.unreadable
 
 
-def self_check(bank: Bank, secret: str, student_id: str, path: str | Path) -> SelfCheckReport:
-    submission = read_submission(path, bank, student_id)
+def self_check(shape: BankShape, student_id: str, path: str | Path, practice=None) -> SelfCheckReport:
+    """Check an answers file against the bank's shape. ``practice`` is (bank, secret) for verdicts."""
+    from . import check  # noqa: F401  (registers the checkers)
+    from .check import types  # noqa: F401
+
+    submission = read_submission(path, shape, student_id)
     report = SelfCheckReport(warnings=list(submission.warnings))
-    for question in bank.questions:
+    for question in shape.by_id.values():
         answers = submission.answers.get(question.id, {})
-        variant = make_variant(bank, question, secret, student_id)
         for part in question.parts:
-            if part.type == "code":
-                continue  # graded from the notebook
+            if part.type in NOT_IN_ANSWERS_FILE or part.type not in REGISTRY.checkers:
+                continue
             label = f"{question.id}.{part.id}"
             raw = answers.get(part.id)
             if raw is None or not str(raw).strip():
                 report.missing.append(label)
                 continue
             report.answered += 1
-            spec = variant.parts[part.id]
             line = submission.positions.get((question.id, part.id))
             where = f"{Path(path).name}:{line}: {label}" if line else label
             try:
-                REGISTRY.get(part.type).parse(str(raw), spec)
+                REGISTRY.get(part.type).parse(str(raw), part.spec)
             except FormatError as error:
                 if not error.text:
                     error.text = str(raw)
                 report.unreadable.append(f"{where}: {format_answer_error(error)}")
                 continue
-            if bank.practice:
-                result = check_answer(spec, raw)
-                report.verdicts.append(f"{label}: {result.verdict} ({result.feedback})")
+            if practice is not None:
+                report.verdicts.append(f"{label}: {_verdict(practice, student_id, question.id, part.id, raw)}")
     return report
+
+
+def _verdict(practice, student_id: str, question_id: str, part_id: str, raw: str) -> str:
+    from .variant import make_variant
+
+    bank, secret = practice
+    spec = make_variant(bank, bank.by_id[question_id], secret, student_id).parts[part_id]
+    result = check_answer(spec, raw)
+    return f"{result.verdict} ({result.feedback})"
