@@ -19,10 +19,11 @@ from .messages import format_error
 EXIT_USER_ERROR = 2
 
 
-def _console():
+def _console(stderr: bool = True):
+    """Progress goes to stderr; tables are results, so they go to stdout."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=stderr, highlight=False)
 
 
 def user_errors(command):
@@ -98,7 +99,7 @@ def validate(paths: tuple[str, ...], seeds: int) -> None:
             result = "[red]FAIL[/red]" if report.errors else "ok"
             table.add_row(report.question, str(report.tests_run), str(report.seeds_run),
                           str(report.distinct_variants), result)
-        _console().print(table)
+        _console(stderr=False).print(table)
         for report in reports:
             for finding in report.findings:
                 click.echo(f"{finding.level}: {place(finding.location)}: {finding.message}")
@@ -162,7 +163,7 @@ def _print_class(bank, result) -> None:
         pending = sum(p.max_points for p in item.pending)
         notes = item.message or "; ".join(item.warnings)
         table.add_row(student_id, item.status, f"{points(item.points)} / {points(item.max_points - pending)}", notes[:70])
-    _console().print(table)
+    _console(stderr=False).print(table)
     for name in result.unmatched:
         click.echo(f"note: {name} matches no roster id; graded under its file name and listed in the gradebook")
 

@@ -128,3 +128,15 @@ def test_an_internal_error_is_flagged_for_the_instructor(monkeypatch, capsys) ->
     assert part.result.verdict == "invalid" and part.points == 0
     assert any("internal error while checking fc-weights part a" in w for w in result.warnings)
     assert "RuntimeError: checker bug" in capsys.readouterr().err
+
+
+def test_feedback_html_shows_hostile_answers_as_text(tmp_path: Path) -> None:
+    """An answer that looks like markup is escaped in the feedback page, never run by the browser."""
+    from grader.report.feedback import feedback_html
+
+    payload = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    submission = submission_from_data({"vanishing-gradient": {"a": payload}, "fc-weights": {"a": payload}},
+                                      BANK, "s001")
+    page = feedback_html(BANK, grade_submission(BANK, "review", submission))
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
