@@ -56,8 +56,6 @@ def answer_hint(spec: dict[str, Any]) -> str:
         hint += " (a percentage, with or without the % sign)"
     if spec["type"] == "number" and spec.get("sigfigs"):
         hint += f" to {spec['sigfigs']} significant figures"
-    if spec["type"] == "matrix" and spec.get("variables"):
-        hint += f", using {', '.join(spec['variables'])}"
     return hint
 
 

@@ -40,7 +40,14 @@ def markdown_to_html(text: str) -> str:
 PAGE_STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1b1b1b; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
-math[display="block"] { margin: 0.8rem 0; overflow-x: auto; }
+math[display="block"] { margin: 0.8rem 0; overflow-x: auto; overflow-y: hidden; }
+/* System fonts have no stretchy bracket glyphs, so matrix brackets are drawn with CSS instead. */
+math mo[fence="true"]:has(+ mtable), math mtable + mo[fence="true"] { display: none; }
+math mtable { padding: 0.15em 0.35em; border-left: 0.09em solid currentColor; border-right: 0.09em solid currentColor;
+  background: linear-gradient(currentColor, currentColor) left top / 0.35em 0.09em no-repeat,
+              linear-gradient(currentColor, currentColor) left bottom / 0.35em 0.09em no-repeat,
+              linear-gradient(currentColor, currentColor) right top / 0.35em 0.09em no-repeat,
+              linear-gradient(currentColor, currentColor) right bottom / 0.35em 0.09em no-repeat; }
 code, pre { background: #f5f5f5; padding: 0 0.2rem; }
 .verdict-correct { color: #17692b; } .verdict-incorrect, .verdict-invalid { color: #a21515; }
 .verdict-partial { color: #8a5a00; } .verdict-pending { color: #555; }

@@ -29,7 +29,8 @@ def bmatrix(rows: Any) -> str:
     if rows and not isinstance(rows[0], (list, tuple)):
         rows = [[value] for value in rows]
     body = r" \\ ".join(" & ".join(_latex_cell(v) for v in row) for row in rows)
-    return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
+    # \left[ ... \right] rather than bmatrix: MathML renderers stretch these fences to the matrix height.
+    return r"\left[\begin{matrix} " + body + r" \end{matrix}\right]"
 
 
 def number(value: Any, digits: int = 6) -> str:

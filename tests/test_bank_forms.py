@@ -74,7 +74,7 @@ def test_numpy_uniform_and_derived_forms(tmp_path: Path) -> None:
         exact = (1 + Fraction(str(rate))) ** (n // 2)
         assert check_answer(variant.parts["growth"], f"{exact.numerator}/{exact.denominator}").verdict == "correct"
         assert check_answer(variant.parts["growth"], f"{float(exact) * (1 + 1e-6)!r}").verdict == "incorrect"
-        assert "\\begin{bmatrix}" in variant.render_text()
+        assert "\\begin{matrix}" in variant.render_text()
         assert "matrix" in variant.render_solution()
 
 
