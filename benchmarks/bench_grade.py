@@ -38,7 +38,6 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -244,12 +243,9 @@ def grade_class(folder: Path, jobs: int) -> dict:
 # --- 3. one cold submission through run_autograder ----------------------------------------------------------
 
 def _extract(archive: Path, target: Path) -> None:
-    with zipfile.ZipFile(archive) as zipped:
-        for info in zipped.infolist():
-            path = zipped.extract(info, target)
-            mode = (info.external_attr >> 16) & 0o777
-            if mode:
-                os.chmod(path, mode)
+    from grader.autograder import unpack  # lazily, like the rest of this script's grader imports
+
+    unpack(archive, target)
 
 
 def cold_submission(folder: Path, student: str) -> dict:

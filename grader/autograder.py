@@ -80,6 +80,21 @@ def build_zip(bank_path: str | Path, out: str | Path, secret: str, identity: str
     return write_atomic(out, buffer.getvalue())
 
 
+def unpack(archive: str | Path, source_dir: str | Path) -> Path:
+    """Unzip an autograder zip as Gradescope does, keeping file modes (run_autograder stays executable).
+
+    With AUTOGRADER_ROOT this lets the real run_autograder run anywhere, e.g. in tests or on a laptop.
+    """
+    source_dir = Path(source_dir)
+    with zipfile.ZipFile(archive) as zipped:
+        for info in zipped.infolist():
+            path = Path(zipped.extract(info, source_dir))
+            mode = (info.external_attr >> 16) & 0o777
+            if mode:
+                path.chmod(mode)
+    return source_dir
+
+
 def _add(archive: zipfile.ZipFile, name: str, data: str | bytes, mode: int = 0o644) -> None:
     info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
     info.external_attr = (0o100000 | mode) << 16

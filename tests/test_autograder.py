@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from grader.autograder import unpack
 from grader.bank import load_bank
 from grader.check.base import REGISTRY
 from grader.variant import make_variant
@@ -80,13 +81,7 @@ def _cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 
 def _extract(archive: Path, target: Path) -> None:
-    """Unzip as `unzip` does on Gradescope: file modes from the archive are kept."""
-    with zipfile.ZipFile(archive) as zipped:
-        for info in zipped.infolist():
-            path = zipped.extract(info, target)
-            mode = (info.external_attr >> 16) & 0o777
-            if mode:
-                os.chmod(path, mode)
+    unpack(archive, target)
 
 
 @pytest.fixture(scope="module")
