@@ -140,3 +140,27 @@ def test_feedback_html_shows_hostile_answers_as_text(tmp_path: Path) -> None:
     page = feedback_html(BANK, grade_submission(BANK, "review", submission))
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_submission_that_hangs_is_stopped_and_the_class_is_still_graded(tmp_path: Path, monkeypatch) -> None:
+    """Each submission runs in a killable worker with a time limit; a hang costs only that student."""
+    import time
+
+    from grader import pipeline
+
+    real_grade_file = pipeline.grade_file
+
+    def sometimes_hangs(bank, secret, student_id, path):
+        if student_id == "s002":
+            time.sleep(60)
+        return real_grade_file(bank, secret, student_id, path)
+
+    monkeypatch.setattr(pipeline, "grade_file", sometimes_hangs)  # inherited by the forked workers
+    monkeypatch.setattr(pipeline, "SUBMISSION_TIMEOUT", 6.0)  # generous: the others must finish under load
+    items = [(sid, ROOT / "submissions" / f"{sid}.yaml") for sid in ("s001", "s002", "s003")]
+    started = time.monotonic()
+    results = pipeline.grade_all(BANK, "review", items, tmp_path, jobs=1)
+    assert time.monotonic() - started < 30
+    assert results["s002"].status == "error" and "took too long" in results["s002"].message
+    assert results["s001"].status == "graded" and results["s003"].status == "graded"
+    assert (tmp_path / "feedback" / "s002.md").exists()
