@@ -11,7 +11,7 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 
-from .bank import Bank
+from .bank import Bank, Part, Question
 from .check.base import CheckResult, check_answer
 from .messages import feedback
 from .submission import Submission
@@ -63,9 +63,7 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
     for question in bank.questions:
         variant = make_variant(bank, question, secret, submission.student_id)
         answers = submission.answers.get(question.id, {})
-        for part in question.parts:
-            if part.type in NOTEBOOK_TYPES:
-                continue  # graded from the notebook by otter, not from an answers file
+        for part in answers_file_parts(question):  # code parts are graded from the notebook by otter
             raw = answers.get(part.id)
             spec = variant.parts[part.id]
             try:
@@ -82,7 +80,7 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
     return result
 
 
-def answers_file_parts(question) -> list:
+def answers_file_parts(question: Question) -> list[Part]:
     return [part for part in question.parts if part.type not in NOTEBOOK_TYPES]
 
 
