@@ -18,6 +18,7 @@ from typing import Any
 from .bank import Bank, Question
 from .check.base import REGISTRY, check_answer
 from .errors import BankError, Location
+from .submission import answer_to_text
 from .variant import Variant, fixed_variant, make_variant
 
 DEFAULT_SEEDS = 200
@@ -53,10 +54,8 @@ class QuestionReport:
 
 
 def answer_text(value: Any) -> str:
-    """A test's expected answer (YAML value) as the text a student would type."""
-    if isinstance(value, list):
-        return "[" + ", ".join(answer_text(v) for v in value) + "]"
-    return str(value)
+    """A test's expected answer (YAML value) as the text a student would type: read like an answers file."""
+    return answer_to_text(value) or ""
 
 
 def validate_bank(bank: Bank, seeds: int = DEFAULT_SEEDS,
