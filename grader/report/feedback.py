@@ -22,15 +22,18 @@ def code_span(text: str | None) -> str:
     return f"{fence} {text} {fence}"
 
 
-def feedback_block(message: str) -> str:
-    """Feedback text; a caret diagram (indented lines) becomes a code block."""
+def split_feedback(message: str) -> tuple[str, str]:
+    """(text, caret diagram): the diagram is the indented lines that format_answer_error adds."""
     plain, diagram = [], []
     for line in message.splitlines():
         (diagram if line.startswith("    ") else plain).append(line)
-    out = " ".join(plain)
-    if diagram:
-        out += "\n\n```text\n" + "\n".join(line[4:] for line in diagram) + "\n```"
-    return out
+    return " ".join(plain), "\n".join(line[4:] for line in diagram)
+
+
+def feedback_block(message: str) -> str:
+    """Feedback as Markdown: the caret diagram becomes a code block."""
+    text, diagram = split_feedback(message)
+    return text + (f"\n\n```text\n{diagram}\n```" if diagram else "")
 
 
 def part_feedback_markdown(part: PartResult) -> str:
@@ -66,13 +69,6 @@ def feedback_markdown(bank: Bank, result: SubmissionResult) -> str:
         bank=bank, result=result, summary=summary_lines(result), questions=questions)
 
 
-def _split_feedback(message: str) -> tuple[str, str]:
-    plain, diagram = [], []
-    for line in message.splitlines():
-        (diagram if line.startswith("    ") else plain).append(line)
-    return " ".join(plain), "\n".join(line[4:] for line in diagram)
-
-
 def feedback_html(bank: Bank, result: SubmissionResult) -> str:
     """The feedback page, rendered straight to HTML (autoescaped: student text cannot inject markup)."""
     from ..render import PAGE_STYLE
@@ -83,7 +79,7 @@ def feedback_html(bank: Bank, result: SubmissionResult) -> str:
         if not any(p.question == question.id for p in result.parts):
             continue
         for part in (p for p in result.parts if p.question == question.id):
-            message, diagram = _split_feedback(part.result.feedback)
+            message, diagram = split_feedback(part.result.feedback)
             parts.append({"id": part.part, "verdict": part.result.verdict, "mark": VERDICT_MARKS[part.result.verdict],
                           "points": part.points, "max_points": part.max_points,
                           "raw": (part.raw or "").strip(), "message": message, "diagram": diagram})
