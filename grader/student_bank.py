@@ -47,18 +47,20 @@ class BankShape:
     by_id: dict[str, QuestionShape] = field(default_factory=dict)
 
 
+def reading_settings(part: dict[str, Any]) -> dict[str, Any]:
+    """What a student may see of a part: how its answer is read, and option texts without correctness."""
+    shown = {key: part[key] for key in part if key in READING_SETTINGS}
+    if "options" in shown:
+        shown["options"] = [{"text": o.get("text", "")} for o in shown["options"] if isinstance(o, dict)]
+    return shown
+
+
 def student_copy(data: dict[str, Any]) -> dict[str, Any]:
     """The bank's data with references, mistakes, solutions, tests and option correctness removed."""
     questions = []
     for question in data.get("questions") or []:
         kept = {key: question[key] for key in question if key in QUESTION_KEYS and key != "parts"}
-        parts = []
-        for part in question.get("parts") or []:
-            shown = {key: part[key] for key in part if key in READING_SETTINGS}
-            if "options" in shown:
-                shown["options"] = [{"text": option.get("text", "")} for option in shown["options"]]
-            parts.append(shown)
-        kept["parts"] = parts
+        kept["parts"] = [reading_settings(part) for part in question.get("parts") or [] if isinstance(part, dict)]
         questions.append(kept)
     return {"id": data.get("id"), "title": data.get("title"), "student_copy": True, "questions": questions}
 
@@ -93,8 +95,6 @@ def load_shape(path: str | Path) -> BankShape:
         parts = []
         for part in question.get("parts") or []:
             if isinstance(part, dict) and "id" in part and "type" in part:
-                spec = {key: part[key] for key in part if key in READING_SETTINGS}
-                spec["options"] = [{"text": o.get("text", "")} for o in part.get("options") or [] if isinstance(o, dict)]
-                parts.append(PartShape(str(part["id"]), str(part["type"]), spec))
+                parts.append(PartShape(str(part["id"]), str(part["type"]), reading_settings(part)))
         shape.by_id[str(question["id"])] = QuestionShape(str(question["id"]), parts)
     return shape

@@ -9,12 +9,12 @@ from __future__ import annotations
 import pytest
 import sympy
 
+from grader.check.matrix_text import split_matrix_text
 from grader.check.parse import (
     DEFAULT_FUNCTIONS,
     ParseLimits,
     parse_expression,
     parse_number_text,
-    split_matrix_text,
     symbol,
 )
 from grader.errors import FormatError

@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import grader.check.parse as parse_module
-from grader.check.parse import ParseLimits, parse_expression, split_matrix_text
+from grader.check.matrix_text import split_matrix_text
+from grader.check.parse import ParseLimits, parse_expression
 from grader.errors import FormatError
 
 MARKER = "MARKER"

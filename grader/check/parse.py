@@ -479,7 +479,3 @@ def parse_number_text(text: str, *, functions: Iterable[str] = DEFAULT_FUNCTIONS
     if not (isinstance(value, sympy.Expr) and value.is_number):
         raise FormatError("expected a number", text=text, offset=None)
     return value
-
-
-# Matrix text is split in its own module; re-exported here for callers that expect it.
-from .matrix_text import split_matrix_text  # noqa: E402,F401
