@@ -164,3 +164,33 @@ def test_a_submission_that_hangs_is_stopped_and_the_class_is_still_graded(tmp_pa
     assert results["s002"].status == "error" and "took too long" in results["s002"].message
     assert results["s001"].status == "graded" and results["s003"].status == "graded"
     assert (tmp_path / "feedback" / "s002.md").exists()
+
+
+def test_submission_text_never_reaches_the_instructor_evaluators(tmp_path: Path, monkeypatch) -> None:
+    """Bank-style answer mappings in a submission ({numpy: ...}, {solver: ...}) are refused as data.
+
+    Only bank answers are compiled for eval; a submission's values become text for the safe parser.
+    """
+    from grader import solve
+
+    monkeypatch.chdir(tmp_path)
+    evaluated: list[str] = []
+
+    def spy_eval(code, *namespaces):  # shadows the builtin inside grader.solve only
+        evaluated.append(code.co_filename)
+        return eval(code, *namespaces)
+
+    monkeypatch.setattr(solve, "eval", spy_eval, raising=False)
+    answers = tmp_path / "s001.yaml"
+    answers.write_text('fc-weights:\n  a: {numpy: "__import__(\'os\').system(\'touch HACKED\')"}\n'
+                       'conv-weights:\n  a: {solver: conv_output_size, args: [1, 1, 1, 1]}\n'
+                       'same-padding:\n  a: "__import__(\'os\').system(\'touch HACKED\')"\n')
+    from grader.submission import read_submission
+
+    submission = read_submission(answers, BANK, "s001")
+    result = grade_submission(BANK, "review", submission)
+    assert not (tmp_path / "HACKED").exists()
+    assert sum(p.points for p in result.parts if p.question in ("fc-weights", "conv-weights", "same-padding")) == 0
+    assert any("an answer must be text" in w for w in submission.warnings)
+    # eval only ever sees code compiled from a bank's {numpy: ...} answers (the CNN bank has none).
+    assert all(name == "<bank numpy answer>" for name in evaluated)
