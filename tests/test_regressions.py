@@ -194,3 +194,11 @@ def test_submission_text_never_reaches_the_instructor_evaluators(tmp_path: Path,
     assert any("an answer must be text" in w for w in submission.warnings)
     # eval only ever sees code compiled from a bank's {numpy: ...} answers (the CNN bank has none).
     assert all(name == "<bank numpy answer>" for name in evaluated)
+    # ...and the spy does see those: a bank with a numpy answer goes through it.
+    bank_file = tmp_path / "np.yaml"
+    bank_file.write_text("id: np\ntitle: N\nquestions:\n  - id: q\n    title: Q\n    params:\n"
+                         "      A: {matrix: [2, 2], range: [1, 3]}\n    text: A\n    parts:\n"
+                         "      - {id: a, type: matrix, answer: {numpy: A.T}}\n")
+    numpy_bank = load_bank(bank_file)
+    make_variant(numpy_bank, numpy_bank.questions[0], "review", "s001")
+    assert evaluated and set(evaluated) == {"<bank numpy answer>"}
