@@ -11,13 +11,11 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 
-from .bank import Bank, Part, Question
-from .check.base import CheckResult, check_answer
+from .bank import Bank
+from .check.base import CheckResult, answers_file_parts, auto_graded, check_answer
 from .messages import feedback
 from .submission import Submission
 from .variant import make_variant
-
-NOTEBOOK_TYPES = ("code",)
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,7 @@ class SubmissionResult:
 
     @property
     def pending(self) -> list[PartResult]:
-        return [part for part in self.parts if part.type == "free"]
+        return [part for part in self.parts if not auto_graded(part.type)]
 
     def question_points(self, question_id: str) -> tuple[float, float]:
         mine = [p for p in self.parts if p.question == question_id]
@@ -78,10 +76,6 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
             points = max_points if check.score == 1.0 else round(max_points * check.score, 6)
             result.parts.append(PartResult(question.id, part.id, part.type, max_points, points, check, raw))
     return result
-
-
-def answers_file_parts(question: Question) -> list[Part]:
-    return [part for part in question.parts if part.type not in NOTEBOOK_TYPES]
 
 
 def empty_result(bank: Bank, student_id: str, status: str, message: str, source: str = "") -> SubmissionResult:

@@ -13,13 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check.base import REGISTRY, check_answer
+from .check.base import REGISTRY, answers_file_parts, check_answer
 from .errors import FormatError
 from .messages import format_answer_error
 from .student_bank import BankShape
 from .submission import read_submission
-
-NOT_IN_ANSWERS_FILE = ("code",)  # graded from the notebook
 
 
 @dataclass
@@ -37,16 +35,11 @@ class SelfCheckReport:
 
 def self_check(shape: BankShape, student_id: str, path: str | Path, practice=None) -> SelfCheckReport:
     """Check an answers file against the bank's shape. ``practice`` is (bank, secret) for verdicts."""
-    from . import check  # noqa: F401  (registers the checkers)
-    from .check import types  # noqa: F401
-
     submission = read_submission(path, shape, student_id)
     report = SelfCheckReport(warnings=list(submission.warnings))
     for question in shape.by_id.values():
         answers = submission.answers.get(question.id, {})
-        for part in question.parts:
-            if part.type in NOT_IN_ANSWERS_FILE or part.type not in REGISTRY.checkers:
-                continue
+        for part in answers_file_parts(question):
             label = f"{question.id}.{part.id}"
             raw = answers.get(part.id)
             if raw is None or not str(raw).strip():

@@ -54,6 +54,8 @@ class Checker:
     settings: ClassVar[dict[str, Any]] = {}
     #: whether a reference is needed (free response has none)
     needs_answer: ClassVar[bool] = True
+    #: whether the part is answered in an answers file (code parts are graded from the notebook)
+    in_answers_file: ClassVar[bool] = True
 
     def validate(self, spec: Mapping[str, Any]) -> list[str]:
         """Problems with the part's settings, as short sentences."""
@@ -99,6 +101,19 @@ REGISTRY = Registry()
 def register(cls: type[Checker]) -> type[Checker]:
     REGISTRY.register(cls())
     return cls
+
+
+def answers_file_parts(question: Any) -> list:
+    """The parts of a question that an answers file answers."""
+    from . import types  # noqa: F401  (registers the checkers)
+
+    return [part for part in question.parts if part.type in REGISTRY.checkers and REGISTRY.get(part.type).in_answers_file]
+
+
+def auto_graded(part_type: str) -> bool:
+    """Scored by the grader from an answers file (not by hand, not from a notebook)."""
+    checker = REGISTRY.get(part_type)
+    return checker.needs_answer and checker.in_answers_file
 
 
 def check_answer(part_spec: Mapping[str, Any], raw_text: Any) -> CheckResult:

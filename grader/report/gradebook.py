@@ -6,6 +6,7 @@ import csv
 import io
 
 from ..bank import Bank
+from ..check.base import answers_file_parts
 from ..grade import SubmissionResult
 from ..roster import Student
 
@@ -13,7 +14,7 @@ from ..roster import Student
 def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, SubmissionResult]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    questions = [q for q in bank.questions if any(p.type != "code" for p in q.parts)]
+    questions = [q for q in bank.questions if answers_file_parts(q)]
     writer.writerow(["student_id", "name", "email", "status", "score", "max_score", "percent", "pending_manual",
                      *[question.id for question in questions], "message"])
     roster_ids = {student.id for student in students}

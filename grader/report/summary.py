@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 from ..bank import Bank
+from ..check.base import answers_file_parts, auto_graded
 from ..grade import SubmissionResult
 
 TOP = 3
@@ -21,7 +22,8 @@ TOP = 3
 def class_summary(bank: Bank, results: dict[str, SubmissionResult]) -> dict[str, Any]:
     graded = [r for r in results.values() if r.status == "graded"]
     scores = [r.points for r in graded]
-    auto_max = round(sum(q.part_points(p) for q in bank.questions for p in q.parts if p.type not in ("free", "code")), 6)
+    auto_max = round(sum(q.part_points(p) for q in bank.questions for p in answers_file_parts(q)
+                         if auto_graded(p.type)), 6)
     summary: dict[str, Any] = {
         "students": len(results),
         "graded": len(graded),
@@ -36,7 +38,7 @@ def class_summary(bank: Bank, results: dict[str, SubmissionResult]) -> dict[str,
     }
     for question in bank.questions:
         entry: dict[str, Any] = {"id": question.id, "title": question.title, "parts": []}
-        for part in (p for p in question.parts if p.type != "code"):
+        for part in answers_file_parts(question):
             outcomes = [p for r in graded for p in r.parts if p.question == question.id and p.part == part.id]
             wrong = [p for p in outcomes if p.result.verdict in ("incorrect", "partial", "invalid")]
             entry["parts"].append({

@@ -25,6 +25,7 @@ class CodeChecker(Checker):
     settings = {"function": None, "compare": "number", "cases": [], "reference": None, "solution_code": "",
                 "stub": "", "rtol": 1e-6, "atol": 1e-9}
     needs_answer = False
+    in_answers_file = False
 
     def validate(self, spec: Mapping[str, Any]) -> list[str]:
         problems = []
