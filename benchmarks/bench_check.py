@@ -25,8 +25,9 @@ from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transfo
 
 import grader.check.types  # noqa: F401  (registers the checkers)
 from grader.check import worker
-from grader.check.base import REGISTRY, check_answer
+from grader.check.answer import check_answer
 from grader.check.parse import parse_expression
+from grader.check.registry import REGISTRY
 
 THROUGHPUT_TARGET = 20_000  # answers per second, for integer, number and choice
 SPEEDUP_TARGET = 20.0  # times faster than the naive baseline on the symbolic set

@@ -63,7 +63,7 @@ _bank = None
 
 def _init_generator() -> None:
     global _bank
-    from grader.bank import load_bank
+    from grader.bank.model import load_bank
 
     _bank = load_bank(BANK_PATH)
 
@@ -104,8 +104,8 @@ def _malformed(right: str, part_type: str, rng: random.Random) -> str:
 
 
 def _student_file(job: tuple[str, int, str]) -> tuple[str, dict[str, int]]:
-    from grader.check.base import REGISTRY
-    from grader.variant import make_variant
+    from grader.bank.variant import make_variant
+    from grader.check.registry import REGISTRY
 
     student, seed, folder = job
     rng = random.Random(seed)
@@ -243,7 +243,7 @@ def grade_class(folder: Path, jobs: int) -> dict:
 # --- 3. one cold submission through run_autograder ----------------------------------------------------------
 
 def _extract(archive: Path, target: Path) -> None:
-    from grader.autograder import unpack  # lazily, like the rest of this script's grader imports
+    from grader.integrations.autograder import unpack  # lazily, like the rest of this script's grader imports
 
     unpack(archive, target)
 

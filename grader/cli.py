@@ -1,7 +1,7 @@
 """The ``grader`` command: a thin layer over the library API.
 
 Each command parses options, calls one library function and prints the
-result. User errors become one line from ``grader.messages`` and exit
+result. User errors become one line from ``grader.core.messages`` and exit
 code 2, never a traceback.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from .errors import GraderError
-from .messages import format_error
+from grader.core.errors import GraderError
+from grader.core.messages import format_error
 
 EXIT_USER_ERROR = 2
 
@@ -59,7 +59,7 @@ def _banks(paths: tuple[str, ...]) -> list[Path]:
 
 
 def _secret(secret: str | None, bank_path: Path, *, demo: bool = False) -> tuple[str, object]:
-    from .config import find_config, load_config, resolve_secret
+    from grader.course.config import find_config, load_config, resolve_secret
 
     config = load_config(find_config(bank_path))
     value, warning = resolve_secret(secret, config, demo=demo)
@@ -82,9 +82,9 @@ def validate(paths: tuple[str, ...], seeds: int) -> None:
     """Lint banks and run every question's tests on many seeds."""
     from rich.table import Table
 
-    from .bank import load_bank
-    from .messages import place
-    from .validate import validate_bank
+    from grader.bank.model import load_bank
+    from grader.core.messages import place
+    from grader.jobs.validate import validate_bank
 
     failed = False
     for path in _banks(paths):
@@ -118,9 +118,9 @@ def validate(paths: tuple[str, ...], seeds: int) -> None:
 @user_errors
 def generate(bank_path: str, roster: str, out_dir: str, key: bool, secret: str | None, id_column: str | None) -> None:
     """Write a problem set per student (Markdown and HTML), and with --key the answer keys."""
-    from .bank import load_bank
-    from .generate import generate as run_generate
-    from .roster import read_roster
+    from grader.bank.model import load_bank
+    from grader.course.roster import read_roster
+    from grader.documents.generate import generate as run_generate
 
     bank = load_bank(bank_path)
     students = read_roster(roster, id_column)
@@ -135,9 +135,9 @@ def generate(bank_path: str, roster: str, out_dir: str, key: bool, secret: str |
 
 def _grade(bank_path: str, submissions: tuple[str, ...], roster: str, out_dir: str, jobs: int, secret: str | None,
            id_column: str | None, demo: bool = False):
-    from .bank import load_bank
-    from .pipeline import grade_class
-    from .roster import read_roster
+    from grader.bank.model import load_bank
+    from grader.course.roster import read_roster
+    from grader.jobs.grade_class import grade_class
 
     bank = load_bank(bank_path)
     students = read_roster(roster, id_column)
@@ -154,7 +154,7 @@ def _grade(bank_path: str, submissions: tuple[str, ...], roster: str, out_dir: s
 def _print_class(bank, result) -> None:
     from rich.table import Table
 
-    from .templates import points
+    from grader.bank.templates import points
 
     table = Table(title=f"{bank.title}: {len(result.results)} students")
     for column in ("student", "status", "score", "notes"):
@@ -197,13 +197,13 @@ def check(bank_path: str, answers: str, student: str, secret: str | None) -> Non
     BANK_PATH may be the student copy (student-bank.yaml from grader generate): it holds no answers and
     needs no secret. Only a bank with practice: true, with its secret, also says what is right.
     """
-    from .selfcheck import self_check
-    from .student_bank import load_shape
+    from grader.bank.student_bank import load_shape
+    from grader.grading.selfcheck import self_check
 
     shape = load_shape(bank_path)
     practice = None
     if shape.practice:
-        from .bank import load_bank
+        from grader.bank.model import load_bank
 
         secret_value, _ = _secret(secret, Path(bank_path))
         practice = (load_bank(bank_path), secret_value)
@@ -227,9 +227,9 @@ def check(bank_path: str, answers: str, student: str, secret: str | None) -> Non
 @user_errors
 def demo(out_dir: str, jobs: int) -> None:
     """Generate the bundled CNN problem sets, grade the sample class and show where it all is."""
-    from .bank import load_bank
-    from .generate import generate as run_generate
-    from .roster import read_roster
+    from grader.bank.model import load_bank
+    from grader.course.roster import read_roster
+    from grader.documents.generate import generate as run_generate
 
     root = _project_root()
     bank_path, roster = root / "questions" / "cnn.yaml", root / "submissions" / "roster.csv"
@@ -260,7 +260,7 @@ def demo(out_dir: str, jobs: int) -> None:
 def autograder(bank_path: str, out_file: str, secret: str | None, secret_file: str | None,
                identity: str | None) -> None:
     """Build a Gradescope autograder zip for a bank."""
-    from .autograder import build_zip
+    from grader.integrations.autograder import build_zip
 
     if secret_file:
         secret = Path(secret_file).read_text(encoding="utf-8").strip()
@@ -280,8 +280,8 @@ def autograder(bank_path: str, out_file: str, secret: str | None, secret_file: s
 @user_errors
 def otter(bank_path: str, out_dir: str, secret: str | None, identity: str | None, assign: bool) -> None:
     """Export the bank's code parts as an otter-assign master notebook (needs the otter extra)."""
-    from .bank import load_bank
-    from .otter_export import assignment_name, export_otter, run_otter_assign
+    from grader.bank.model import load_bank
+    from grader.integrations.otter_export import assignment_name, export_otter, run_otter_assign
 
     try:
         import nbformat  # noqa: F401

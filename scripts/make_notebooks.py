@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.bank import load_bank
+from grader.bank.model import load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 WRONG = {

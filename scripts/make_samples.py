@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.bank import load_bank
-from grader.check.base import REGISTRY
-from grader.config import DEMO_SECRET
-from grader.variant import make_variant
+from grader.bank.model import load_bank
+from grader.bank.variant import make_variant
+from grader.check.registry import REGISTRY
+from grader.course.config import DEMO_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = load_bank(ROOT / "questions" / "cnn.yaml")

@@ -39,7 +39,7 @@ def jsonable(value: Any) -> Any:
 
 
 def demo_secret() -> str:
-    from grader.config import load_config
+    from grader.course.config import load_config
 
     secret = load_config(BANK.parent / "course.yaml").secret
     if not secret:
@@ -49,7 +49,7 @@ def demo_secret() -> str:
 
 def entry(bank, secret: str, student: str, question_id: str) -> dict[str, Any]:
     """Everything pinned about one student's variant of one question."""
-    from grader.variant import make_variant
+    from grader.bank.variant import make_variant
 
     question = bank.by_id[question_id]
     variant = make_variant(bank, question, secret, student)
@@ -66,7 +66,7 @@ def entry(bank, secret: str, student: str, question_id: str) -> dict[str, Any]:
 
 
 def build() -> dict[str, Any]:
-    from grader.bank import load_bank
+    from grader.bank.model import load_bank
 
     bank = load_bank(BANK)
     secret = demo_secret()

@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.autograder import unpack
-from grader.bank import load_bank
-from grader.check.base import REGISTRY
-from grader.variant import make_variant
+from grader.bank.model import load_bank
+from grader.bank.variant import make_variant
+from grader.check.registry import REGISTRY
+from grader.integrations.autograder import unpack
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK_PATH = ROOT / "questions" / "cnn.yaml"

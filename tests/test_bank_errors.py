@@ -22,12 +22,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader.bank import load_bank
+from grader.bank.model import load_bank
+from grader.bank.params import draw_values
 from grader.cli import main
-from grader.params import draw_values
-from grader.validate import VALIDATE_SECRET
-from grader.variant_seed import Draws, variant_seed
-from grader.yamlload import MAX_BANK_BYTES, YamlError, decode_text, load_file, parse_text
+from grader.core.variant_seed import Draws, variant_seed
+from grader.core.yamlload import MAX_BANK_BYTES, YamlError, decode_text, load_file, parse_text
+from grader.jobs.validate import VALIDATE_SECRET
 
 BANKS = Path(__file__).parent / "fixtures" / "banks"
 ANSWER_TYPES = ("checkbox", "choice", "code", "expression", "free", "integer", "matrix", "number", "text")

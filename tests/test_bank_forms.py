@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.bank import load_bank
+from grader.bank.model import load_bank
+from grader.bank.variant import make_variant
 from grader.check import check_answer
-from grader.variant import make_variant
 
 BANK = """\
 id: forms

@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 import sympy
 
-from grader.bank import load_bank
-from grader.check.base import REGISTRY, check_answer
+from grader.bank.model import load_bank
+from grader.bank.variant import Variant, fixed_variant, make_variant
+from grader.check.answer import check_answer
 from grader.check.numbers import as_fraction
-from grader.variant import Variant, fixed_variant, make_variant
+from grader.check.registry import REGISTRY
 
 BANK_PATH = Path(__file__).resolve().parent.parent / "questions" / "cnn.yaml"
 SECRET = "grader-demo-secret-do-not-use-for-a-real-course"

@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 
 import grader.check.types  # noqa: F401  (registers the checkers)
 import grader.check.worker as worker
-from grader.check.base import REGISTRY, VERDICTS, CheckResult, check_answer
+from grader.check.answer import check_answer
+from grader.check.base import VERDICTS, CheckResult
+from grader.check.registry import REGISTRY
 
 MARKER = "MARKER"
 TIME_LIMIT = 2.0

@@ -15,7 +15,9 @@ import pytest
 import sympy
 
 import grader.check.types  # noqa: F401  (registers the checkers)
-from grader.check.base import REGISTRY, CheckResult, check_answer
+from grader.check.answer import check_answer
+from grader.check.base import CheckResult
+from grader.check.registry import REGISTRY
 
 x = sympy.Symbol("x")
 H, K = sympy.Symbol("H"), sympy.Symbol("K")

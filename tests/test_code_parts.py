@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.bank import load_bank
-from grader.check.types.code import check_function
-from grader.variant import make_variant
+from grader.bank.model import load_bank
+from grader.bank.variant import make_variant
+from grader.check.code_cases import check_function
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader.bank import load_bank
+from grader.bank.model import load_bank
+from grader.bank.variant import make_variant
 from grader.cli import main
-from grader.config import load_config
-from grader.variant import make_variant
+from grader.course.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 CNN = ROOT / "questions" / "cnn.yaml"

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.bank import load_bank
-from grader.config import DEMO_SECRET
-from grader.variant import make_variant
+from grader.bank.model import load_bank
+from grader.bank.variant import make_variant
+from grader.course.config import DEMO_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK_PATH = ROOT / "questions" / "cnn.yaml"

@@ -17,7 +17,7 @@ from grader.check.parse import (
     parse_number_text,
     symbol,
 )
-from grader.errors import FormatError
+from grader.core.errors import FormatError
 
 x, y, k = sympy.Symbol("x"), sympy.Symbol("y"), sympy.Symbol("k")
 XY = ("x", "y")

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import grader.check.parse as parse_module
 from grader.check.matrix_text import split_matrix_text
 from grader.check.parse import ParseLimits, parse_expression
-from grader.errors import FormatError
+from grader.core.errors import FormatError
 
 MARKER = "MARKER"
 VARIABLES = ["x", "y", "z"]

@@ -36,8 +36,8 @@ def test_bank_example_validates(tmp_path: Path) -> None:
 
 
 def test_submission_example_parses_against_the_bundled_bank(tmp_path: Path) -> None:
-    from grader.bank import load_bank
-    from grader.submission import read_submission
+    from grader.bank.model import load_bank
+    from grader.grading.submission import read_submission
 
     answers = tmp_path / "s001.yaml"
     answers.write_text(_block_after("## Submission format", "yaml"))

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import sympy
 
-from grader.bank import load_bank
+from grader.bank.model import load_bank
+from grader.bank.variant import fixed_variant, make_variant
 from grader.check import check_answer
-from grader.config import CourseConfig, resolve_secret
-from grader.grade import grade_submission
-from grader.submission import submission_from_data
-from grader.variant import fixed_variant, make_variant
+from grader.course.config import CourseConfig, resolve_secret
+from grader.grading.grade import grade_submission
+from grader.grading.submission import submission_from_data
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = load_bank(ROOT / "questions" / "cnn.yaml")
@@ -146,7 +146,7 @@ def test_a_submission_that_hangs_is_stopped_and_the_class_is_still_graded(tmp_pa
     """Each submission runs in a killable worker with a time limit; a hang costs only that student."""
     import time
 
-    from grader import pipeline
+    from grader.jobs import grade_class as pipeline
 
     real_grade_file = pipeline.grade_file
 
@@ -171,12 +171,12 @@ def test_submission_text_never_reaches_the_instructor_evaluators(tmp_path: Path,
 
     Only bank answers are compiled for eval; a submission's values become text for the safe parser.
     """
-    from grader import solve
+    from grader.bank import solve
 
     monkeypatch.chdir(tmp_path)
     evaluated: list[str] = []
 
-    def spy_eval(code, *namespaces):  # shadows the builtin inside grader.solve only
+    def spy_eval(code, *namespaces):  # shadows the builtin inside grader.bank.solve only
         evaluated.append(code.co_filename)
         return eval(code, *namespaces)
 
@@ -185,7 +185,7 @@ def test_submission_text_never_reaches_the_instructor_evaluators(tmp_path: Path,
     answers.write_text('fc-weights:\n  a: {numpy: "__import__(\'os\').system(\'touch HACKED\')"}\n'
                        'conv-weights:\n  a: {solver: conv_output_size, args: [1, 1, 1, 1]}\n'
                        'same-padding:\n  a: "__import__(\'os\').system(\'touch HACKED\')"\n')
-    from grader.submission import read_submission
+    from grader.grading.submission import read_submission
 
     submission = read_submission(answers, BANK, "s001")
     result = grade_submission(BANK, "review", submission)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader.bank import load_bank
+from grader.bank.model import load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = load_bank(ROOT / "questions" / "cnn.yaml")

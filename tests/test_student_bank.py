@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.yamlload import load_file
+from grader.core.yamlload import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = ROOT / "questions" / "cnn.yaml"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import load_bank
-from grader.errors import SubmissionError
-from grader.messages import format_error
-from grader.submission import read_submission
+from grader.bank.model import load_bank
+from grader.core.errors import SubmissionError
+from grader.core.messages import format_error
+from grader.grading.submission import read_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 256 * 1024  # the documented size cap of an answers file

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.bank import load_bank
-from grader.config import DEMO_SECRET, load_config
-from grader.variant import make_variant
-from grader.variant_seed import variant_seed
-from grader.yamlload import load_file, parse_text
+from grader.bank.model import load_bank
+from grader.bank.variant import make_variant
+from grader.core.variant_seed import variant_seed
+from grader.core.yamlload import load_file, parse_text
+from grader.course.config import DEMO_SECRET, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 CNN = ROOT / "questions" / "cnn.yaml"

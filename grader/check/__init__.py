@@ -1,5 +1,10 @@
-"""Answer checking: ``check_answer(part_spec, raw_text) -> CheckResult``."""
+"""Answer checking: ``check_answer(part_spec, raw_text) -> CheckResult``.
 
-from .base import CheckResult, check_answer
+One module per answer type in ``types/`` behind ``base.Checker``, listed in ``registry``; the safe
+parser and the killable worker. Imports only ``grader.core``.
+"""
+
+from grader.check.answer import check_answer
+from grader.check.base import CheckResult
 
 __all__ = ["CheckResult", "check_answer"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from grader.errors import FormatError
+from grader.core.errors import FormatError
 
 
 def _is_control(ch: str) -> bool:

@@ -15,10 +15,10 @@ from fractions import Fraction
 
 import sympy
 
-from ..errors import FormatError
-from ..messages import feedback
-from .base import Diagnosis
-from .parse import parse_expression
+from grader.check.base import Diagnosis
+from grader.check.parse import parse_expression
+from grader.core.errors import FormatError
+from grader.core.messages import feedback
 
 MAX_EXPONENT = 300
 MAX_MAGNITUDE = Fraction(10) ** 300  # beyond this a float cannot hold the value

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from grader.errors import FormatError
+from grader.core.errors import FormatError
 
 
 @dataclass(frozen=True)

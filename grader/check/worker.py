@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
-from .base import CheckTimeout
+from grader.check.base import CheckTimeout
 
 DEFAULT_TIMEOUT = 3.0
 MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024

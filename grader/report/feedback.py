@@ -1,11 +1,11 @@
-"""Per-student feedback in Markdown (and HTML through grader.render)."""
+"""Per-student feedback in Markdown (and HTML through grader.documents.render)."""
 
 from __future__ import annotations
 
-from ..bank import Bank
-from ..documents import html_layouts, layouts
-from ..grade import PartResult, SubmissionResult
-from ..templates import points as pts
+from grader.bank.model import Bank
+from grader.bank.templates import points as pts
+from grader.documents.pages import html_layouts, layouts
+from grader.grading.grade import PartResult, SubmissionResult
 
 VERDICT_MARKS = {"correct": "✔ correct", "incorrect": "✘ incorrect", "partial": "◐ partly correct",
                  "invalid": "✘ could not be read", "pending": "… graded by hand"}
@@ -71,7 +71,7 @@ def feedback_markdown(bank: Bank, result: SubmissionResult) -> str:
 
 def feedback_html(bank: Bank, result: SubmissionResult) -> str:
     """The feedback page, rendered straight to HTML (autoescaped: student text cannot inject markup)."""
-    from ..render import PAGE_STYLE
+    from grader.documents.render import PAGE_STYLE
 
     questions = []
     for index, question in enumerate(bank.questions, start=1):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from ..bank import Bank
-from ..check.base import answers_file_parts
-from ..grade import SubmissionResult
-from ..roster import Student
+from grader.bank.model import Bank
+from grader.check.registry import answers_file_parts
+from grader.course.roster import Student
+from grader.grading.grade import SubmissionResult
 
 
 def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, SubmissionResult]) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..bank import Bank
-from ..grade import SubmissionResult
-from .feedback import part_feedback_markdown, summary_lines
+from grader.bank.model import Bank
+from grader.grading.grade import SubmissionResult
+from grader.report.feedback import part_feedback_markdown, summary_lines
 
 
 def results_json(bank: Bank, result: SubmissionResult) -> dict[str, Any]:

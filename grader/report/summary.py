@@ -12,9 +12,9 @@ import statistics
 from collections import Counter
 from typing import Any
 
-from ..bank import Bank
-from ..check.base import answers_file_parts, auto_graded
-from ..grade import SubmissionResult
+from grader.bank.model import Bank
+from grader.check.registry import answers_file_parts, auto_graded
+from grader.grading.grade import SubmissionResult
 
 TOP = 3
 

@@ -12,9 +12,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ...errors import FormatError
-from ...messages import feedback, shorten
-from ..base import Checker, Diagnosis, register
+from grader.check.base import Checker, Diagnosis
+from grader.core.errors import FormatError
+from grader.core.messages import feedback, shorten
 
 CHECKBOX_MODES = ("all-or-nothing", "net-correct", "each-answer")
 LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -95,7 +95,6 @@ class _OptionsChecker(Checker):
         return ", ".join(sorted(reference))
 
 
-@register
 class ChoiceChecker(_OptionsChecker):
     name = "choice"
 
@@ -109,7 +108,6 @@ class ChoiceChecker(_OptionsChecker):
         return None
 
 
-@register
 class CheckboxChecker(_OptionsChecker):
     name = "checkbox"
     settings = {"options": [], "shuffle": True, "mode": "net-correct"}

@@ -14,12 +14,12 @@ from typing import Any
 import sympy
 from sympy.printing.str import StrPrinter
 
-from ...messages import feedback
-from ...variant_seed import Draws
-from ..base import Checker, Diagnosis, register
-from ..evaluate import evaluate
-from ..parse import DEFAULT_FUNCTIONS, parse_expression, symbol
-from ..worker import run_limited
+from grader.check.base import Checker, Diagnosis
+from grader.check.evaluate import evaluate
+from grader.check.parse import DEFAULT_FUNCTIONS, parse_expression, symbol
+from grader.check.worker import run_limited
+from grader.core.messages import feedback
+from grader.core.variant_seed import Draws
 
 DEFAULT_DOMAIN = (-2.0, 2.0)
 DEFAULT_POINTS = 8
@@ -28,7 +28,6 @@ MIN_USABLE_POINTS = 4
 FORMS = (None, "expanded", "factored")
 
 
-@register
 class ExpressionChecker(Checker):
     name = "expression"
     settings = {"variables": [], "functions": None, "implicit_multiplication": True, "domain": {},

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...messages import feedback
-from ..base import Checker, register
+from grader.check.base import Checker
+from grader.core.messages import feedback
 
 MAX_FREE_LENGTH = 20_000
 
 
-@register
 class FreeResponseChecker(Checker):
     name = "free"
     settings = {"rubric": []}

@@ -6,13 +6,12 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from ...errors import FormatError
-from ...messages import feedback
-from ..base import Checker, Diagnosis, register
-from ..numbers import as_fraction, read_number, relate
+from grader.check.base import Checker, Diagnosis
+from grader.check.numbers import as_fraction, read_number, relate
+from grader.core.errors import FormatError
+from grader.core.messages import feedback
 
 
-@register
 class IntegerChecker(Checker):
     name = "integer"
 

@@ -13,20 +13,19 @@ from typing import Any
 import numpy as np
 import sympy
 
-from ...errors import FormatError
-from ...messages import feedback, shorten
-from ..base import Checker, Diagnosis, register
-from ..evaluate import evaluate
-from ..matrix_text import split_matrix_text
-from ..parse import DEFAULT_FUNCTIONS, parse_expression
-from .expression import _AnswerPrinter
+from grader.check.base import Checker, Diagnosis
+from grader.check.evaluate import evaluate
+from grader.check.matrix_text import split_matrix_text
+from grader.check.parse import DEFAULT_FUNCTIONS, parse_expression
+from grader.check.types.expression import _AnswerPrinter
+from grader.core.errors import FormatError
+from grader.core.messages import feedback, shorten
 
 _MAX_ENTRY = sympy.Integer(10) ** 300  # past float range an entry cannot be compared numerically
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
 
 
-@register
 class MatrixChecker(Checker):
     name = "matrix"
     settings = {"variables": [], "rtol": DEFAULT_RTOL, "atol": DEFAULT_ATOL, "partial": False,

@@ -11,15 +11,14 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ...messages import feedback
-from ..base import Checker, Diagnosis, register
-from ..numbers import NumberText, as_fraction, close, format_number, read_number, relate
+from grader.check.base import Checker, Diagnosis
+from grader.check.numbers import NumberText, as_fraction, close, format_number, read_number, relate
+from grader.core.messages import feedback
 
 DEFAULT_RTOL = 1e-3
 DEFAULT_ATOL = 1e-9
 
 
-@register
 class NumberChecker(Checker):
     name = "number"
     settings = {"rtol": DEFAULT_RTOL, "atol": DEFAULT_ATOL, "sigfigs": None, "decimals": None,

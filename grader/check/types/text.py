@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from ...errors import FormatError
-from ..base import Checker, register
+from grader.check.base import Checker
+from grader.core.errors import FormatError
 
 MAX_TEXT_LENGTH = 500
 
@@ -19,7 +19,6 @@ def normalise(text: str, *, case_sensitive: bool = False) -> str:
     return text if case_sensitive else text.casefold()
 
 
-@register
 class TextChecker(Checker):
     name = "text"
     settings = {"answers": [], "regex": None, "case_sensitive": False}

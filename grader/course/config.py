@@ -11,8 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BankError, Location
-from .yamlload import YamlError, load_file
+from grader.core.errors import BankError, Location
+from grader.core.yamlload import YamlError, load_file
 
 DEMO_SECRET = "grader-demo-secret-do-not-use-for-a-real-course"
 IDENTITY_FIELDS = ("sid", "email", "id")

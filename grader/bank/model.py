@@ -15,13 +15,13 @@ from typing import Any
 import jinja2
 import sympy
 
-from .check.base import REGISTRY
-from .check.parse import parse_expression
-from .errors import BankError, FormatError, Location
-from .params import ParamSpec, parse_param
-from .solve import SolveError, compile_answer, load_solver_module
-from .templates import line_of_name, undeclared_names
-from .yamlload import Document, YamlError, load_file
+from grader.bank.params import ParamSpec, parse_param
+from grader.bank.solve import SolveError, compile_answer, load_solver_module
+from grader.bank.templates import line_of_name, undeclared_names
+from grader.check.parse import parse_expression
+from grader.check.registry import REGISTRY
+from grader.core.errors import BankError, FormatError, Location
+from grader.core.yamlload import Document, YamlError, load_file
 
 BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description"}
 QUESTION_KEYS = {"id", "title", "points", "source", "params", "where", "text", "parts", "solution", "tests",
@@ -236,7 +236,6 @@ class _Reader:
             raise self.fail("a part must be a mapping", at, qid)
         part_id = self.identifier(raw.get("id", ""), at + ("id",), "part id", qid)
         kind = raw.get("type")
-        from .check import types  # noqa: F401  (registers the checkers)
 
         if kind not in REGISTRY.checkers:
             raise self.fail(f"unknown answer type '{kind}'", at + ("type",), qid, part_id,

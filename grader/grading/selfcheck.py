@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check.base import REGISTRY, answers_file_parts, check_answer
-from .errors import FormatError
-from .messages import format_answer_error
-from .student_bank import BankShape
-from .submission import read_submission
+from grader.bank.student_bank import BankShape
+from grader.check.answer import check_answer
+from grader.check.registry import REGISTRY, answers_file_parts
+from grader.core.errors import FormatError
+from grader.core.messages import format_answer_error
+from grader.grading.submission import read_submission
 
 
 @dataclass
@@ -61,7 +62,7 @@ def self_check(shape: BankShape, student_id: str, path: str | Path, practice=Non
 
 
 def _verdict(practice, student_id: str, question_id: str, part_id: str, raw: str) -> str:
-    from .variant import make_variant
+    from grader.bank.variant import make_variant
 
     bank, secret = practice
     spec = make_variant(bank, bank.by_id[question_id], secret, student_id).parts[part_id]

@@ -20,9 +20,9 @@ from typing import Any
 
 import sympy
 
-from .check.parse import parse_expression, symbol
-from .errors import BankError, FormatError, Location
-from .variant_seed import Draws
+from grader.check.parse import parse_expression, symbol
+from grader.core.errors import BankError, FormatError, Location
+from grader.core.variant_seed import Draws
 
 MAX_ATTEMPTS = 2000
 MAX_MATRIX_CELLS = 400

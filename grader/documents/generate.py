@@ -8,13 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bank import Bank
-from .documents import render_answer_key, render_problem_set
-from .files import safe_name, write_atomic
-from .render import html_page
-from .roster import Student
-from .student_bank import write_student_bank
-from .variant import Variant, make_variant
+from grader.bank.model import Bank
+from grader.bank.student_bank import write_student_bank
+from grader.bank.variant import Variant, make_variant
+from grader.core.files import safe_name, write_atomic
+from grader.course.roster import Student
+from grader.documents.pages import render_answer_key, render_problem_set
+from grader.documents.render import html_page
 
 
 @dataclass

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Location, RosterError
+from grader.core.errors import Location, RosterError
 
 ID_HEADERS = ("sid", "student id", "student_id", "studentid", "id", "sis user id", "login id", "sis login id",
               "email", "email address", "e-mail")
@@ -60,7 +60,7 @@ def read_roster(path: str | Path, id_column: str | None = None) -> list[Student]
         students.append(Student(student_id, name, (row.get(email_column) or "").strip() if email_column else ""))
     if not students:
         raise RosterError("the roster has no students", Location(str(path)))
-    from .files import safe_name
+    from grader.core.files import safe_name
 
     by_file: dict[str, str] = {}
     for student in students:

@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bank import Bank, Question
-from .check.base import REGISTRY, check_answer
-from .errors import BankError, Location
-from .submission import answer_to_text
-from .variant import Variant, fixed_variant, make_variant
+from grader.bank.model import Bank, Question
+from grader.bank.variant import Variant, fixed_variant, make_variant
+from grader.check.answer import check_answer
+from grader.check.registry import REGISTRY
+from grader.core.errors import BankError, Location
+from grader.grading.submission import answer_to_text
 
 DEFAULT_SEEDS = 200
 VALIDATE_SECRET = "grader-validate"
@@ -149,7 +150,7 @@ def _check_code_solution(spec: dict, solution_code: str, report: QuestionReport,
     """The part's own solution_code must pass its tests on this variant (as otter assign checks)."""
     import numpy as np
 
-    from .check.types.code import check_function
+    from grader.check.code_cases import check_function
 
     namespace: dict[str, Any] = {"np": np, "numpy": np}
     try:

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .otter_export import SECRET_FILE, SUPPORT_CONFIG
+from grader.integrations.otter_export import SECRET_FILE, SUPPORT_CONFIG
 
 
 def _find(name: str) -> Path | None:
@@ -42,9 +42,9 @@ def student_id(env: dict[str, Any], identity: str) -> str:
 
 
 def check_in_notebook(env: dict[str, Any], question_id: str, part_id: str) -> None:
-    from .bank import load_bank
-    from .check.types.code import check_function
-    from .variant import make_variant
+    from grader.bank.model import load_bank
+    from grader.bank.variant import make_variant
+    from grader.check.code_cases import check_function
 
     config_path = _find(SUPPORT_CONFIG)
     if config_path is None:

@@ -7,7 +7,7 @@ keys and values; they do not compose prose of their own.
 
 from __future__ import annotations
 
-from .errors import FormatError, GraderError, Location
+from grader.core.errors import FormatError, GraderError, Location
 
 FEEDBACK = {
     # verdicts

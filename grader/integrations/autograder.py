@@ -7,7 +7,7 @@ submission, an unreadable file or an internal error it writes score 0 and
 a clear message. The secret sits in the zip (instructor-only) and is never
 printed. Answers-file mode never executes student code.
 
-Run by hand: ``python -m grader.autograder --root /autograder``.
+Run by hand: ``python -m grader.integrations.autograder --root /autograder``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import traceback
 import zipfile
 from pathlib import Path
 
-from .errors import GraderError
+from grader.core.errors import GraderError
 
 ANSWER_NAMES = ("answers.yaml", "answers.yml", "answers.json")
 CONFIG_NAME = "autograder.json"
@@ -42,7 +42,7 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${GRADER_PYTHON:-$ROOT/venv/bin/python}"
 [ -x "$PYTHON" ] || PYTHON=python3
 export PYTHONPATH="$ROOT/source/grader_src${PYTHONPATH:+:$PYTHONPATH}"
-(cd "$ROOT/source" && "$PYTHON" -m grader.autograder --root "$ROOT")
+(cd "$ROOT/source" && "$PYTHON" -m grader.integrations.autograder --root "$ROOT")
 if [ ! -s "$ROOT/results/results.json" ]; then
   mkdir -p "$ROOT/results"
   printf '%s\\n' '{"score": 0.0, "output": "The autograder could not start; your submission is kept and will be regraded.", "visibility": "visible", "tests": []}' > "$ROOT/results/results.json"
@@ -54,10 +54,10 @@ exit 0
 def build_zip(bank_path: str | Path, out: str | Path, secret: str, identity: str = "sid") -> Path:
     """Write the Gradescope autograder zip for one bank."""
     bank_path = Path(bank_path)
-    from .bank import load_bank
+    from grader.bank.model import load_bank
 
     bank = load_bank(bank_path)  # refuse to package a broken bank
-    package_root = Path(__file__).resolve().parent
+    package_root = Path(__file__).resolve().parent.parent
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "setup.sh", SETUP_SH, 0o755)
@@ -75,7 +75,7 @@ def build_zip(bank_path: str | Path, out: str | Path, secret: str, identity: str
         _add(archive, "grader_src/pyproject.toml", pyproject.read_text(encoding="utf-8"))
         _add(archive, "grader_src/README.md", "grader, packaged for a Gradescope autograder.\n")
     out = Path(out)
-    from .files import write_atomic
+    from grader.core.files import write_atomic
 
     return write_atomic(out, buffer.getvalue())
 
@@ -126,12 +126,12 @@ def run(root: str | Path) -> dict:
     """Grade /autograder/submission and write /autograder/results/results.json (always)."""
     root = Path(root)
     results_path = root / "results" / "results.json"
-    from .report.gradescope import error_results
+    from grader.report.gradescope import error_results
 
     try:
         results = _grade(root)
     except GraderError as error:  # the bank or config is broken: say where, for the instructor's log
-        from .messages import format_error
+        from grader.core.messages import format_error
 
         print(f"error: {format_error(error)}")
         results = error_results("The autograder hit an internal error: its question bank is misconfigured. Your "
@@ -141,14 +141,14 @@ def run(root: str | Path) -> dict:
         results = error_results("The autograder hit an internal error; your submission is kept and will be "
                                 "regraded. Please tell your instructor.")
     results_path.parent.mkdir(parents=True, exist_ok=True)
-    from .files import write_atomic
+    from grader.core.files import write_atomic
 
     write_atomic(results_path, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     return results
 
 
 def _grade(root: Path) -> dict:
-    from .report.gradescope import error_results
+    from grader.report.gradescope import error_results
 
     source = root / "source"
     config = json.loads((source / CONFIG_NAME).read_text(encoding="utf-8"))
@@ -163,9 +163,9 @@ def _grade(root: Path) -> dict:
     answers = find_answers(root / "submission")
     if answers is None:
         return error_results("No answers file was found. Upload answers.yaml (or answers.json) with your answers.")
-    from .bank import load_bank
-    from .pipeline import grade_file
-    from .report.gradescope import results_json
+    from grader.bank.model import load_bank
+    from grader.jobs.grade_class import grade_file
+    from grader.report.gradescope import results_json
 
     bank = load_bank(source / config["bank"])
     secret = (source / config.get("secret_file", SECRET_NAME)).read_text(encoding="utf-8").strip()

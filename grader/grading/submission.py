@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bank import Bank
-from .errors import Location, SubmissionError
-from .yamlload import MAX_SUBMISSION_BYTES, YamlError, decode_text, parse_text
+from grader.bank.model import Bank
+from grader.core.errors import Location, SubmissionError
+from grader.core.yamlload import MAX_SUBMISSION_BYTES, YamlError, decode_text, parse_text
 
 IGNORED_CLAIMS = ("student", "student_id", "sid", "id", "email", "name", "seed", "variant", "score", "points",
                   "grade", "secret")

@@ -17,18 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bank import Bank, load_bank
-from .errors import GraderError
-from .files import safe_name, write_atomic
-from .grade import SubmissionResult, empty_result, grade_submission
-from .messages import format_error
-from .render import html_page
-from .report.feedback import feedback_html, feedback_markdown
-from .report.gradebook import gradebook_csv
-from .report.gradescope import results_json
-from .report.summary import class_summary, histogram_png, summary_markdown
-from .roster import Student
-from .submission import read_submission
+from grader.bank.model import Bank, load_bank
+from grader.core.errors import GraderError
+from grader.core.files import safe_name, write_atomic
+from grader.core.messages import format_error
+from grader.course.roster import Student
+from grader.documents.render import html_page
+from grader.grading.grade import SubmissionResult, empty_result, grade_submission
+from grader.grading.submission import read_submission
+from grader.report.feedback import feedback_html, feedback_markdown
+from grader.report.gradebook import gradebook_csv
+from grader.report.gradescope import results_json
+from grader.report.summary import class_summary, histogram_png, summary_markdown
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 SUBMISSION_TIMEOUT = 120.0

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from .errors import BankError, Location
-from .yamlload import YamlError, load_file
+from grader.core.errors import BankError, Location
+from grader.core.yamlload import YamlError, load_file
 
 # Part settings a student may see: they only say how an answer is read.
 READING_SETTINGS = {"id", "type", "prompt", "variables", "functions", "implicit_multiplication", "percent",
@@ -66,7 +66,7 @@ def student_copy(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_student_bank(bank_path: str | Path, out: str | Path) -> Path:
-    from .files import write_atomic
+    from grader.core.files import write_atomic
 
     data = _load(bank_path)
     header = "# Student copy of the question bank: for `grader check` only. It holds no answers.\n"

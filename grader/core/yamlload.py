@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Location
+from grader.core.errors import Location
 
 MAX_DEPTH = 20
 MAX_BANK_BYTES = 2_000_000

@@ -2,7 +2,7 @@
 
 Each code part becomes one otter question with a solution cell (the
 bank's ``solution_code``) and one exception-format test. The test holds no
-answers: it calls back into grader (``grader.otter_support``), which finds
+answers: it calls back into grader (``grader.integrations.otter_support``), which finds
 the student's variant and computes the reference at grading time.
 The bank, its solvers and the secret go to ``autograder_files`` only, never
 to the student's download. See docs/security.md for what remains readable.
@@ -14,8 +14,8 @@ import json
 import shutil
 from pathlib import Path
 
-from .bank import Bank, Part, Question
-from .files import write_atomic
+from grader.bank.model import Bank, Part, Question
+from grader.core.files import write_atomic
 
 SUPPORT_CONFIG = "grader_otter.json"
 SECRET_FILE = "grader_secret.txt"
@@ -44,7 +44,7 @@ def _solution_cell(part: Part) -> str:
 def _test_cell(question: Question, part: Part) -> str:
     name = f"test_{part.id.replace('-', '_')}"
     return (f"def {name}(env):\n"
-            f"    from grader.otter_support import check_in_notebook\n"
+            f"    from grader.integrations.otter_support import check_in_notebook\n"
             f"    check_in_notebook(env, {question.id!r}, {part.id!r})\n")
 
 

@@ -12,13 +12,13 @@ from typing import Any
 
 import sympy
 
-from .bank import Bank, Part, Question
-from .check.base import REGISTRY
-from .errors import BankError
-from .params import ParamValues, draw_values, fixed_values
-from .solve import evaluate_answer, python_value
-from .templates import render
-from .variant_seed import Draws, variant_seed
+from grader.bank.model import Bank, Part, Question
+from grader.bank.params import ParamValues, draw_values, fixed_values
+from grader.bank.solve import evaluate_answer, python_value
+from grader.bank.templates import render
+from grader.check.registry import REGISTRY
+from grader.core.errors import BankError
+from grader.core.variant_seed import Draws, variant_seed
 
 
 @dataclass(frozen=True)

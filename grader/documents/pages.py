@@ -8,11 +8,11 @@ from typing import Any
 
 import jinja2
 
-from .bank import Bank
-from .check.types.choice import LABELS
-from .roster import Student
-from .templates import number, points
-from .variant import Variant
+from grader.bank.model import Bank
+from grader.bank.templates import number, points
+from grader.bank.variant import Variant
+from grader.check.types.choice import LABELS
+from grader.course.roster import Student
 
 ANSWER_HINTS = {
     "integer": "a whole number",
@@ -39,7 +39,7 @@ def _layout_environment(autoescape: bool) -> jinja2.Environment:
 
 
 def layouts() -> jinja2.Environment:
-    """Markdown layouts (Markdown is escaped when it becomes HTML, in grader.render)."""
+    """Markdown layouts (Markdown is escaped when it becomes HTML, in grader.documents.render)."""
     return _layout_environment(False)
 
 

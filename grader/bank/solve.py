@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 import sympy
 
-from .check.parse import parse_expression
-from .errors import FormatError
-from .params import ParamValues
+from grader.bank.params import ParamValues
+from grader.check.parse import parse_expression
+from grader.core.errors import FormatError
 
 _NUMPY_BUILTINS = {name: getattr(builtins, name)
                    for name in ("abs", "float", "int", "len", "max", "min", "range", "round", "sum")}

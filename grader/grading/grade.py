@@ -11,11 +11,13 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 
-from .bank import Bank
-from .check.base import CheckResult, answers_file_parts, auto_graded, check_answer
-from .messages import feedback
-from .submission import Submission
-from .variant import make_variant
+from grader.bank.model import Bank
+from grader.bank.variant import make_variant
+from grader.check.answer import check_answer
+from grader.check.base import CheckResult
+from grader.check.registry import answers_file_parts, auto_graded
+from grader.core.messages import feedback
+from grader.grading.submission import Submission
 
 
 @dataclass(frozen=True)

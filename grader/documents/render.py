@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 
-from .templates import environment
+from grader.bank.templates import environment
 
 
 def _math(content: str, options: dict) -> str:

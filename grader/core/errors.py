@@ -1,7 +1,7 @@
 """The exceptions that carry a user-facing problem.
 
 Every error knows *where* it happened (a file position or a character
-offset inside one answer) so that ``grader.messages`` can turn it into a
+offset inside one answer) so that ``grader.core.messages`` can turn it into a
 single line a person can act on. No other module formats these.
 """
 

@@ -1,0 +1,69 @@
+"""``check_answer``: one answer against one part of one variant, through the part's checker.
+
+A checker turns the raw text into a value (or raises ``FormatError``),
+scores that value against the variant's reference, and, when it is wrong,
+tries to say how it relates to the reference. Declared ``mistakes:`` are
+matched by the same comparison, so a mistake is just another reference
+with a message and a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from grader.check.base import Checker, CheckResult, CheckTimeout, Diagnosis
+from grader.check.registry import REGISTRY
+from grader.core.errors import FormatError
+from grader.core.messages import feedback, format_answer_error
+
+
+def check_answer(part_spec: Mapping[str, Any], raw_text: Any) -> CheckResult:
+    """Check one answer against one part of one variant.
+
+    ``part_spec`` is the part as written in the bank with ``answer`` (and
+    each mistake's ``answer``) already resolved for the variant.
+    """
+    checker = REGISTRY.get(part_spec["type"])
+    raw = "" if raw_text is None else str(raw_text)
+    if not checker.needs_answer:
+        value = checker.parse(raw, part_spec)
+        score, note, message = checker.score(value, None, part_spec)
+        return CheckResult("pending", 0.0, message, note, raw.strip())
+    if not raw.strip():
+        return CheckResult("incorrect", 0.0, feedback("blank"), "blank", "")
+    try:
+        value = checker.parse(raw, part_spec)
+    except FormatError as error:
+        if not error.text:
+            error.text = raw
+        return CheckResult("invalid", 0.0, format_answer_error(error), "invalid", raw.strip()[:200])
+    shown = checker.format(value, part_spec) if value is not None else raw.strip()
+    try:
+        score, note, message = checker.score(value, part_spec["answer"], part_spec)
+        if score >= 1.0:
+            return CheckResult("correct", 1.0, message or feedback("correct"), note or "correct", shown)
+        declared = _declared_mistake(checker, value, part_spec)
+        diagnosis = declared or (checker.diagnose(value, part_spec["answer"], part_spec) if score == 0 else None)
+    except CheckTimeout:
+        return CheckResult("invalid", 0.0, feedback("timeout"), "timeout", shown)
+    lines = [message] if message else []
+    if diagnosis:
+        lines.append(diagnosis.message)
+        if declared or score == 0:
+            note = diagnosis.note
+    if not lines:
+        lines.append(feedback("incorrect"))
+    if part_spec.get("show_answer"):
+        lines.append(feedback("reveal", answer=checker.format(part_spec["answer"], part_spec)))
+    verdict = "partial" if score > 0 else "incorrect"
+    return CheckResult(verdict, round(score, 6), " ".join(lines), note or verdict, shown)
+
+
+def _declared_mistake(checker: Checker, value: Any, spec: Mapping[str, Any]) -> Diagnosis | None:
+    for mistake in spec.get("mistakes") or ():
+        if mistake.get("answer") is None:
+            continue
+        if checker.matches(value, mistake["answer"], spec):
+            return Diagnosis(mistake["note"], mistake["feedback"])
+    return None
