@@ -172,12 +172,13 @@ NUMBER = [
     (THIRD, "33%", "invalid", "invalid"),
     # significant figures / decimal places: right value at the wrong precision is half credit
     (PI_SIGFIGS, "3.14", "correct", "correct"),
-    (PI_SIGFIGS, "3.1416", "partial", "precision"),
-    (PI_SIGFIGS, "3.142", "partial", "precision"),
+    (PI_SIGFIGS, "3.1416", "partial", "sigfigs-too-many"),
+    (PI_SIGFIGS, "3.142", "partial", "sigfigs-too-many"),
     (PI_SIGFIGS, "3.2", "incorrect", "close"),
     (PI_DECIMALS, "3.14", "correct", "correct"),
-    (PI_DECIMALS, "3.142", "partial", "precision"),
-    (PI_DECIMALS, "3.1", "incorrect", "close"),
+    (PI_DECIMALS, "3.142", "partial", "decimals-too-many"),
+    (PI_DECIMALS, "3.1", "partial", "decimals-too-few"),  # the right value to fewer places (issue 9)
+    (PI_DECIMALS, "3.15", "incorrect", "close"),
     # scientific notation with an absurd exponent is refused, not computed
     (PLAIN, "1e999999", "invalid", "invalid"),
     (PLAIN, "1e-999999", "invalid", "invalid"),

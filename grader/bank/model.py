@@ -23,7 +23,8 @@ from grader.check.registry import REGISTRY
 from grader.core.errors import BankError, FormatError, Location
 from grader.core.yamlload import Document, YamlError, load_file
 
-BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description"}
+BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description",
+             "decimal_comma"}
 QUESTION_KEYS = {"id", "title", "points", "source", "params", "where", "text", "parts", "solution", "tests",
                  "topic", "correction"}
 PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer"}
@@ -93,6 +94,7 @@ class Bank:
     show_answers: bool = False
     practice: bool = False
     solver_path: Path | None = None
+    decimal_comma: bool = False  # read "1,5" as 1.5 in every number part
     by_id: dict[str, Question] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -166,7 +168,7 @@ class _Reader:
             questions.append(question)
         return Bank(bank_id, str(data["title"]), self.path, questions, solvers,
                     bool(data.get("show_answers", False)), bool(data.get("practice", False)),
-                    solver_path if solvers else None)
+                    solver_path if solvers else None, bool(data.get("decimal_comma", False)))
 
     def identifier(self, value: Any, where: tuple[Any, ...], what: str, question: str | None = None) -> str:
         text = str(value)
@@ -245,7 +247,7 @@ class _Reader:
         settings = {key: raw[key] for key in checker.settings if key in raw}
         for problem in checker.validate(settings):
             raise self.fail(problem, at, qid, part_id)
-        variables = list(settings.get("variables") or [])
+        variables = list(settings.get("variables") or []) + checker.answer_names(settings)
         clash = sorted(set(variables) & set(names))
         if clash:
             raise self.fail(f"'{clash[0]}' is both a parameter and an answer variable", at + ("variables",), qid, part_id)

@@ -100,6 +100,8 @@ def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | Non
     checker = REGISTRY.get(part.type)
     spec: dict[str, Any] = {"type": part.type, "id": part.id, **part.settings}
     spec["show_answer"] = bank.show_answers if part.show_answer is None else part.show_answer
+    if bank.decimal_comma and "decimal_comma" in checker.settings:
+        spec.setdefault("decimal_comma", True)
     if "options" in spec:
         # Number the options as written in the bank, so statistics agree across shuffled variants.
         options = [{**option, "number": index} for index, option in enumerate(spec["options"], start=1)]

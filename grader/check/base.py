@@ -58,6 +58,14 @@ class Checker:
         """Problems with the part's settings, as short sentences."""
         return []
 
+    def advice(self, spec: Mapping[str, Any]) -> list[str]:
+        """Warnings for one variant's resolved part (its reference included), shown by ``grader validate``."""
+        return []
+
+    def answer_names(self, spec: Mapping[str, Any]) -> list[str]:
+        """Names the bank's answer expression may use beyond the part's variables (e.g. the imaginary unit)."""
+        return []
+
     def reference(self, value: Any, spec: Mapping[str, Any]) -> Any:
         """Normalise a solver's output into this type's reference value."""
         return value

@@ -12,6 +12,8 @@ import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
+from typing import Any
 
 import sympy
 
@@ -38,11 +40,18 @@ class NumberText:
     percent: bool = False
     sigfigs: int | None = None
     decimals: int | None = None
+    figures: Any = None  # sigfigs.Figures, for parts that count figures
+    text: str = ""  # the decimal as typed, for those parts
 
 
-def read_number(raw: str, *, allow_percent: bool = False) -> NumberText:
+_COMMA_DECIMAL = re.compile(r"[-+]?[0-9]*,[0-9]+")
+
+
+def read_number(raw: str, *, allow_percent: bool = False, decimal_comma: bool = False) -> NumberText:
     """Parse one number; raise FormatError with a fix when it cannot be read."""
     text = raw.strip()
+    if decimal_comma and _COMMA_DECIMAL.fullmatch(text.rstrip("%").rstrip()):
+        text = text.replace(",", ".")
     if len(text) > MAX_NUMBER_LENGTH:
         raise FormatError(f"the answer is longer than {MAX_NUMBER_LENGTH} characters", raw, MAX_NUMBER_LENGTH)
     if text.lower() in _NONFINITE:
@@ -53,6 +62,9 @@ def read_number(raw: str, *, allow_percent: bool = False) -> NumberText:
             raise FormatError(feedback("percent-not-allowed"), raw, raw.rindex("%"))
         text = text[:-1].rstrip()
     if _GROUPED.fullmatch(text):
+        if text.count(",") == 1 and "." not in text:  # 1,238: a thousands separator or a decimal comma
+            raise FormatError(feedback("decimal-comma-ambiguous", raw=text, thousands=text.replace(",", ""),
+                                       decimal=text.replace(",", ".")), raw, raw.index(","))
         raise FormatError(
             feedback("thousands-separator", clean=text.replace(",", ""), raw=text), raw, raw.index(",")
         )
@@ -129,9 +141,21 @@ def as_fraction(value: object) -> Fraction | float:
 
 
 def close(value: Fraction | float, reference: Fraction | float, rtol: float, atol: float) -> bool:
-    if isinstance(value, Fraction) and isinstance(reference, Fraction) and value == reference:
-        return True
+    """Within tolerance; exactly (in rationals, the tolerances read as the decimals written) when both are exact.
+
+    1.05 is within 5% of 1: in binary floats it is not.
+    """
+    if isinstance(value, Fraction) and isinstance(reference, Fraction):
+        if value == reference:
+            return True
+        bound = max(_exact_tolerance(rtol) * abs(reference), _exact_tolerance(atol))
+        return abs(value - reference) <= bound
     return abs(float(value) - float(reference)) <= max(rtol * abs(float(reference)), atol)
+
+
+@lru_cache(maxsize=256)
+def _exact_tolerance(tolerance: float) -> Fraction:
+    return Fraction(repr(float(tolerance)))
 
 
 def relate(value: Fraction | float, reference: Fraction | float, *, percent: bool = False,

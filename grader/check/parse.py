@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from grader.check import student_syntax
 from grader.core.errors import FormatError
 
 
@@ -46,6 +47,7 @@ _FUNCTIONS: dict[str, tuple[Callable[..., sympy.Basic], int, int | None]] = {
     "log": (sympy.log, 1, 2), "ln": (sympy.log, 1, 1), "abs": (sympy.Abs, 1, 1),
     "ceil": (sympy.ceiling, 1, 1), "min": (sympy.Min, 1, None), "max": (sympy.Max, 1, None),
     "factorial": (sympy.factorial, 1, 1),
+    **student_syntax.STUDENT_FUNCTIONS,
 }
 DEFAULT_FUNCTIONS: frozenset[str] = frozenset(_FUNCTIONS)
 _CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E}
@@ -100,7 +102,7 @@ class _Parser:
     """Holds one answer's text, settings and offset map so every stage can report positions."""
 
     def __init__(self, text: str, variables: Iterable[str], functions: Iterable[str],
-                 implicit: bool, trusted: bool, limits: ParseLimits) -> None:
+                 implicit: bool, trusted: bool, limits: ParseLimits, unknown_functions: Iterable[str] = ()) -> None:
         self.text, self.implicit, self.trusted, self.limits = text, implicit, trusted, limits
         if isinstance(variables, str):
             variables = variables.replace(",", " ").split()
@@ -108,14 +110,17 @@ class _Parser:
         functions = frozenset(functions)
         # A bad declaration is the bank's bug, but callers only catch FormatError, so report it as one.
         for name in self.variables:
-            if not (isinstance(name, str) and _NAME_RE.fullmatch(name)) or keyword.iskeyword(name):
+            if not (isinstance(name, str) and _NAME_RE.fullmatch(name)) or name in ("and", "or", "not"):
                 raise self.fail(f"invalid variable name {str(name)[:30]!r}", None,
                                 "a name starts with a letter and uses only letters, digits and '_'")
         unknown = functions - set(_FUNCTIONS)
         if unknown:
             raise self.fail(f"unsupported function '{min(map(str, unknown))}'", None,
                             "available functions: " + ", ".join(sorted(_FUNCTIONS)))
-        self.functions = functions - self.variables  # a declared variable wins over a function
+        # a part's own unknown functions, f(x): kept as sympy.Function applications
+        self.unknown_functions = frozenset(n for n in unknown_functions if _NAME_RE.fullmatch(n)) - self.variables
+        self.functions = (functions | self.unknown_functions) - self.variables  # a declared variable wins
+        self.bars: list[int] = []  # offsets of open |x| bars
         self.numbers: list[sympy.Rational] = []
         self.offsets: list[int] = []  # rebuilt index -> original offset
 
@@ -132,6 +137,8 @@ class _Parser:
             elif ch in _BAD_CHARS:
                 message, hint = _BAD_CHARS[ch]
                 raise self.fail(message, i, hint)
+            elif ch == "|" or ch in student_syntax.GREEK:  # |x| is abs(x); a Greek letter is its name
+                i = student_syntax.bar_or_greek(self, toks, i, _Tok)
             elif ch in _UNICODE:
                 kind = "name" if ch == "\u03c0" else "op"
                 toks.append(_Tok(kind, _UNICODE[ch], i, ch))
@@ -141,16 +148,18 @@ class _Parser:
                     raise self.fail("answers cannot use '.' to reach attributes", i)
                 m = _NUMBER_RE.match(text, i)
                 assert m is not None
+                if m.group(4) is not None and text[m.start(4) - 1] in self.variables:
+                    m = student_syntax.exponent_letter(self, m, i)
                 toks.append(_Tok("num", self.number(m, i), i, m.group()))
                 i = m.end()
             elif ch.isascii() and ch.isalpha():
                 name = _NAME_RE.match(text, i).group()  # type: ignore[union-attr]
                 if self.trusted and name in ("and", "or", "not"):
                     toks.append(_Tok("op", name, i, name))
-                elif keyword.iskeyword(name):
+                elif keyword.iskeyword(name) and name not in self.variables:
                     raise self.fail(f"'{name}' is not allowed", i, "answers are plain math expressions")
-                else:
-                    toks.append(_Tok("name", name, i, name))
+                else:  # a variable called lambda gets a placeholder name in the rebuilt source
+                    toks.append(_Tok("name", "_v" + name if keyword.iskeyword(name) else name, i, name))
                 i += len(name)
             elif ch == "_":
                 dunder = i + 1 < n and text[i + 1] == "_"
@@ -165,13 +174,16 @@ class _Parser:
                 if op == "=":
                     raise self.fail("'=' is not allowed", i, "use '==' to compare" if self.trusted else "enter only the expression, not an equation")
                 if op == "!":
-                    raise self.fail("'!' is not allowed", i, "write factorial(n)")
+                    i = student_syntax.factorial(self, toks, i, _Tok)
+                    continue
                 if op in _TRUSTED_ONLY and not self.trusted:
                     what = "comparisons are" if op[0] in "=!<>" else f"'{op}' is"
                     raise self.fail(f"{what} not allowed here", i, _TRUSTED_ONLY[op])
                 kind = op if op in ("(", ")", ",") else "op"
                 toks.append(_Tok(kind, "**" if op == "^" else op, i, op))
                 i += len(op)
+        if self.bars:
+            raise self.fail("'|' is never closed", self.bars[-1], "add the closing '|'")
         if not toks:
             raise self.fail("the answer is empty", 0)
         return toks
@@ -244,7 +256,7 @@ class _Parser:
         return out
 
     def check_name(self, tok: _Tok, nxt: _Tok | None) -> None:
-        name, called = tok.text, nxt is not None and nxt.kind == "("
+        name, called = tok.text.removeprefix("_v"), nxt is not None and nxt.kind == "("
         if name in self.functions:
             if not called:
                 raise self.fail(f"'{name}' is a function", tok.offset, f"write {name}(...) with parentheses")
@@ -325,6 +337,8 @@ class _Parser:
         if isinstance(node, ast.Name):
             if node.id.startswith("_n"):
                 return self.numbers[int(node.id[2:])], 1
+            if node.id.startswith("_v") and node.id[2:] in self.variables:  # a keyword-named variable
+                return symbol(node.id[2:]), 1
             if node.id in self.variables:
                 return symbol(node.id), 1
             if node.id in _CONSTANTS:
@@ -380,6 +394,9 @@ class _Parser:
 
     def call(self, node: ast.Call) -> tuple[sympy.Basic, float]:
         name = node.func.id  # type: ignore[attr-defined]
+        if name in self.unknown_functions:
+            built = [self.build(arg) for arg in node.args]
+            return sympy.Function(name)(*[b[0] for b in built]), max((b[1] for b in built), default=1)
         fn, lo, hi = _FUNCTIONS[name]
         if not lo <= len(node.args) <= (hi or len(node.args)):
             want = f"{lo} argument" if lo == hi else f"{lo} or {hi} arguments" if hi else f"at least {lo} argument"
@@ -446,14 +463,14 @@ def _split_product(name: str, known: set[str]) -> list[str] | None:
 
 def parse_expression(text: str, *, variables: Iterable[str] = (), functions: Iterable[str] = DEFAULT_FUNCTIONS,
                      implicit_multiplication: bool = True, trusted: bool = False,
-                     limits: ParseLimits = ParseLimits()) -> sympy.Expr | sympy.Basic:
+                     limits: ParseLimits = ParseLimits(), unknown_functions: Iterable[str] = ()) -> sympy.Expr | sympy.Basic:
     """Parse a student's math into sympy; raise FormatError (and only that) for any bad text.
 
     ``trusted`` (for question authors, not students) also allows % // comparisons and and/or/not.
     Invalid ``variables``/``functions`` declarations are reported as FormatError too.
     """
     parser = _Parser(text if isinstance(text, str) else "", variables, functions,
-                     implicit_multiplication, trusted, limits)
+                     implicit_multiplication, trusted, limits, unknown_functions)
     if not isinstance(text, str):
         raise parser.fail("the answer must be text", None)
     if len(text) > limits.max_length:

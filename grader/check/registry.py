@@ -9,13 +9,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.check.base import Checker
+from grader.check.types.antiderivative import AntiderivativeChecker
 from grader.check.types.choice import CheckboxChecker, ChoiceChecker
 from grader.check.types.code import CodeChecker
+from grader.check.types.collection import SetChecker, TupleChecker
+from grader.check.types.complex_number import ComplexChecker
+from grader.check.types.equation import EquationChecker
 from grader.check.types.expression import ExpressionChecker
 from grader.check.types.free import FreeResponseChecker
 from grader.check.types.integer import IntegerChecker
+from grader.check.types.interval import IntervalChecker
 from grader.check.types.matrix import MatrixChecker
 from grader.check.types.number import NumberChecker
+from grader.check.types.quantity import QuantityChecker
 from grader.check.types.text import TextChecker
 
 
@@ -34,6 +40,10 @@ class Registry:
 REGISTRY = Registry()
 for _checker in (ChoiceChecker(), CheckboxChecker(), CodeChecker(), ExpressionChecker(), FreeResponseChecker(),
                  IntegerChecker(), MatrixChecker(), NumberChecker(), TextChecker()):
+    REGISTRY.register(_checker)
+# issue 9: the kinds quantitative courses need
+for _checker in (EquationChecker(), IntervalChecker(), SetChecker(), TupleChecker(), ComplexChecker(),
+                 QuantityChecker(), AntiderivativeChecker()):
     REGISTRY.register(_checker)
 
 

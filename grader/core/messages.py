@@ -7,6 +7,7 @@ keys and values; they do not compose prose of their own.
 
 from __future__ import annotations
 
+from grader.core.check_messages import CHECK_FEEDBACK
 from grader.core.errors import FormatError, GraderError, Location
 
 FEEDBACK = {
@@ -43,6 +44,7 @@ FEEDBACK = {
     "checkbox-summary": "You selected {right} correct and {wrong} incorrect option(s); {missed} correct option(s) were not selected.",
     "reveal": "The expected answer is {answer}.",
 }
+FEEDBACK.update(CHECK_FEEDBACK)
 
 
 def shorten(text: str, limit: int = 40) -> str:

@@ -135,6 +135,8 @@ def _check_variant(variant: Variant, report: QuestionReport) -> None:
             report.add("note", where, f"mistake '{shadowed}' gives the same answer as '{winner}' for params "
                        f"{variant.params}, so its feedback is never shown there; add a where: rule to keep "
                        "them apart", key=f"shadow:{part.id}:{shadowed}")
+        for advice in checker.advice(spec):
+            report.add("note", where, f"{advice} (params {variant.params})", key=f"advice:{part.id}:{advice[:40]}")
         result = check_answer(spec, checker.format(spec["answer"], spec))
         if result.verdict != "correct":
             report.add("error", where, f"the reference does not check as correct against itself for params "

@@ -15,6 +15,14 @@ import sympy
 
 from grader.check.base import Checker, Diagnosis
 from grader.check.evaluate import evaluate
+from grader.check.matrix_precision import (
+    PreciseMatrix,
+    format_cells,
+    orientation,
+    read_cells,
+    score_cells,
+    wants_precision,
+)
 from grader.check.matrix_text import split_matrix_text
 from grader.check.parse import DEFAULT_FUNCTIONS, parse_expression
 from grader.check.types.expression import _AnswerPrinter
@@ -29,7 +37,7 @@ DEFAULT_ATOL = 1e-9
 class MatrixChecker(Checker):
     name = "matrix"
     settings = {"variables": [], "rtol": DEFAULT_RTOL, "atol": DEFAULT_ATOL, "partial": False,
-                "implicit_multiplication": True}
+                "implicit_multiplication": True, "sigfigs": None, "decimals": None, "extra_figures": "partial"}
 
     def reference(self, value: Any, spec: Mapping[str, Any]) -> sympy.Matrix:
         if isinstance(value, np.ndarray):
@@ -65,9 +73,13 @@ class MatrixChecker(Checker):
             for cell in row:
                 if cell.is_Rational and abs(cell) > _MAX_ENTRY:
                     raise FormatError("an entry is too large", raw, None)
+        if wants_precision(spec):  # each cell's figures are judged from its text
+            return read_cells(raw, rows, sympy.ImmutableMatrix(cells), spec)
         return sympy.ImmutableMatrix(cells)
 
     def score(self, value: sympy.MatrixBase, reference: Any, spec: Mapping[str, Any]) -> tuple[float, str, str]:
+        if isinstance(value, PreciseMatrix):
+            return score_cells(value, reference, spec)
         if value.shape != reference.shape:
             return 0.0, "", ""
         right = _entries_right(value, reference, spec)
@@ -83,8 +95,15 @@ class MatrixChecker(Checker):
         return 0.0, "", ""
 
     def diagnose(self, value: sympy.MatrixBase, reference: Any, spec: Mapping[str, Any]) -> Diagnosis | None:
+        if isinstance(value, PreciseMatrix):  # its score already counted the wrong cells by their figures
+            value = value.matrix
+            if value.shape == reference.shape:
+                return None
         given, expected = _shape(value.shape), _shape(reference.shape)
-        if value.shape == reference.T.shape and _entries_right(value, reference.T, spec).all():
+        flipped = value.shape == reference.T.shape and _entries_right(value, reference.T, spec).all()
+        if orientation(value, reference, flipped):
+            return orientation(value, reference, flipped)
+        if flipped:
             if value.shape == reference.shape:
                 return Diagnosis("transposed", feedback("transposed-square"))
             return Diagnosis("transposed", feedback("transposed", given=given, expected=expected))
@@ -96,6 +115,10 @@ class MatrixChecker(Checker):
         return Diagnosis("matrix-entries", feedback("matrix-entries", wrong=wrong, total=reference.rows * reference.cols))
 
     def format(self, reference: Any, spec: Mapping[str, Any]) -> str:
+        if isinstance(reference, PreciseMatrix):
+            reference = reference.matrix
+        elif wants_precision(spec):
+            return format_cells(reference, spec)
         printer = _AnswerPrinter()
         rows = ["[" + ", ".join(printer.doprint(cell) for cell in row) + "]" for row in reference.tolist()]
         return "[" + ", ".join(rows) + "]"
