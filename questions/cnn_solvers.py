@@ -7,6 +7,8 @@ nested lists or sympy matrices; the grader normalises them.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import sympy
 
@@ -143,3 +145,18 @@ def translation_gap(layer, x, s: int) -> float:
     """How far a layer is from commuting with a circular shift by s: max |f(shift x) - shift f(x)|."""
     x = np.asarray(x, dtype=float)
     return float(np.max(np.abs(layer(np.roll(x, s)) - np.roll(layer(x), s))))
+
+
+# Mistake variants of conv_output_size: the grader evaluates each on the student's variant like a declared
+# mistake; the note is the name after "__" and the feedback is the first paragraph of the docstring.
+
+
+def conv_output_size__subtracted_padding(I: int, F: int, P: int, S: int) -> Fraction:
+    """Padding makes the input larger: it enters as + 2P, not - 2P."""
+    return Fraction(I - F - 2 * P, S) + 1
+
+
+def conv_output_size__added_kernel(I: int, F: int, P: int, S: int) -> Fraction:
+    """The kernel size is subtracted from the padded input (the window must fit inside it), not added."""
+    return Fraction(I + F + 2 * P, S) + 1
+

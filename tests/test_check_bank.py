@@ -8,6 +8,7 @@ actual variants, and the printed wrong answer of seed 000 Q3 is caught.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -81,9 +82,20 @@ def test_declared_mistake_gives_its_own_note(question_id: str, part_id: str, not
             text = typed(spec, mistake["answer"])
             result = check_answer(spec, text)
             assert result.verdict != "correct", f"{student}: mistake {text!r} accepted"
-            assert result.note == note, f"{student}: {text!r} -> {result}"
+            # a mistake that another declared mistake equals on this variant is named together with it
+            expected = " | ".join(sorted([note, *(m["note"] for m in mistake.get("same_as", ()))]))
+            assert result.note == expected, f"{student}: {text!r} -> {result}"
             assert mistake["feedback"] in result.feedback
             assert "{{" not in result.feedback  # the template was rendered for the variant
+        for mistake in spec.get("inexact_mistakes", ()):  # e.g. F/2 for a whole-number part: named when rounded
+            if mistake["note"] != note:
+                continue
+            rounded = math.ceil(mistake["answer"])
+            if rounded == spec["answer"] or any(m["answer"] == rounded for m in spec["mistakes"]):
+                continue
+            seen += 1
+            result = check_answer(spec, str(rounded))
+            assert (result.note, result.feedback) == (note, mistake["feedback"]), f"{student}: {rounded} -> {result}"
     # A mistake can coincide with the answer for some variants (then it is dropped), never for all.
     assert seen > 0, f"mistake {note} never survived into any of {len(STUDENTS)} variants"
 

@@ -153,11 +153,11 @@ NUMBER = [
     # exact fractions
     (THIRD, "1/3", "correct", "correct"),
     (THIRD, "0.3333", "correct", "correct"),
-    (THIRD, "0.33", "incorrect", "close"),
+    (THIRD, "0.33", "incorrect", "derived:rounded:2"),  # 1/3 rounded to 2 decimals too early
     (THIRD_EXACT, "1/3", "correct", "correct"),
     (THIRD_EXACT, "2/6", "correct", "correct"),
     (THIRD_EXACT, " 1 / 3 ", "correct", "correct"),
-    (THIRD_EXACT, "0.3333", "incorrect", "close"),
+    (THIRD_EXACT, "0.3333", "incorrect", "derived:rounded:4"),
     (THIRD_EXACT, "0.333333333", "incorrect", "close"),
     (THIRD_EXACT, "2/3", "incorrect", "factor-2"),
     # percent only where the part declares it
@@ -397,7 +397,7 @@ MATRIX = [
     (M22, "[[2/2, 2], [3, 2^2]]", "correct", "correct", 1.0),
     (M22, "[[1,3],[2,4]]", "incorrect", "transposed", 0.0),
     # A rotated matrix is just wrong entries: "flipped kernel" is a declared mistake where it applies.
-    (M22, "[[4,3],[2,1]]", "incorrect", "matrix-entries", 0.0),
+    (M22, "[[4,3],[2,1]]", "incorrect", "derived:matrix:flipped-both", 0.0),  # rotated by 180 degrees
     (M22, "[[-1,-2],[-3,-4]]", "incorrect", "sign", 0.0),
     (M22, "[1 2 3 4]", "incorrect", "wrong-shape", 0.0),
     (M22, "[[1,2],[3,4],[5,6]]", "incorrect", "wrong-shape", 0.0),
@@ -407,7 +407,7 @@ MATRIX = [
     (M22, "[[1,2],[3,4]", "invalid", "invalid", 0.0),
     (M22, "[[1,,2],[3,4]]", "invalid", "invalid", 0.0),
     (M22, "", "incorrect", "blank", 0.0),
-    (M23, "[[6,5,4],[3,2,1]]", "incorrect", "matrix-entries", 0.0),
+    (M23, "[[6,5,4],[3,2,1]]", "incorrect", "derived:matrix:flipped-both", 0.0),
     (M23, "[[1,4],[2,5],[3,6]]", "incorrect", "transposed", 0.0),
     (HALF, "[[0.5, 0], [0, 1/3]]", "correct", "correct", 1.0),
     (HALF, "[[0.5, 0], [0, 0.3333333]]", "correct", "correct", 1.0),

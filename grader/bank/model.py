@@ -27,7 +27,7 @@ BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "qu
              "decimal_comma"}
 QUESTION_KEYS = {"id", "title", "points", "source", "params", "where", "text", "parts", "solution", "tests",
                  "topic", "correction"}
-PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer"}
+PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer", "derived_feedback"}
 TEST_KEYS = {"params", "answers", "printed", "note"}
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 TEMPLATE_GLOBALS = {"range", "loop", "true", "false", "none", "dict", "lipsum", "cycler", "joiner", "namespace"}
@@ -245,6 +245,12 @@ class _Reader:
         checker = REGISTRY.get(kind)
         self.keys(raw, PART_KEYS | set(checker.settings), at, f"a {kind} part", qid, part_id)
         settings = {key: raw[key] for key in checker.settings if key in raw}
+        if "derived_feedback" in raw:  # an author's own sentence for a derived mistake, by its note
+            named = raw["derived_feedback"]
+            if not isinstance(named, dict) or not all(isinstance(v, str) for v in named.values()):
+                raise self.fail("derived_feedback must map derived notes to sentences", at + ("derived_feedback",),
+                                qid, part_id)
+            settings["derived_feedback"] = {str(k).removeprefix("derived:"): v for k, v in named.items()}
         for problem in checker.validate(settings):
             raise self.fail(problem, at, qid, part_id)
         variables = list(settings.get("variables") or []) + checker.answer_names(settings)

@@ -12,6 +12,7 @@ from typing import Any
 
 import sympy
 
+from grader.bank.mistake_sources import formula_of, inexact_mistake, solver_variants
 from grader.bank.model import Bank, Part, Question
 from grader.bank.params import ParamValues, draw_values, fixed_values
 from grader.bank.solve import evaluate_answer, python_value
@@ -108,24 +109,39 @@ def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | Non
         if draws is not None and spec.get("shuffle", True):
             order = draws.permutation(len(options), f"shuffle:{part.id}")
             options = [options[i] for i in order]
-        spec["options"] = [{**o, "text": render(str(o["text"]), values.display)} for o in options]
+        spec["options"] = [{**o, "text": render(str(o["text"]), values.display),
+                            **({"feedback": render(str(o["feedback"]), values.display)} if o.get("feedback") else {})}
+                           for o in options]
+    if spec.get("derived_feedback"):
+        spec["derived_feedback"] = {note: render(text, values.display) for note, text in spec["derived_feedback"].items()}
     if part.type == "code":
         spec["resolved_cases"] = _code_cases(bank, part, spec, values)
     raw = evaluate_answer(part.answer, values, bank.solvers) if part.answer is not None else None
     spec["answer"] = checker.reference(raw, spec) if checker.needs_answer else None
+    formula = formula_of(part.answer, values)
+    if formula:
+        spec["formula"] = formula
     mistakes = []
-    for mistake in part.mistakes:
+    for mistake in part.mistakes + tuple(solver_variants(bank, part)):
         try:
             wrong = checker.reference(evaluate_answer(mistake.answer, values, bank.solvers), spec)
         except ValueError:
-            continue  # e.g. a fractional mistake for a whole-number part: no answer can match it
+            # e.g. a fractional mistake for a whole-number part: no answer matches it, a rounded one may
+            kept = inexact_mistake(mistake, values, bank)
+            if kept:
+                spec.setdefault("inexact_mistakes", []).append(kept)
+            continue
         if _same(wrong, spec["answer"]):
             continue  # on this variant the "mistake" is the right answer
         earlier = next((m for m in mistakes if _same(wrong, m["answer"])), None)
         if earlier is not None:  # indistinguishable here: the first declared wins; validate reports it
             spec.setdefault("shadowed_mistakes", []).append((mistake.note, earlier["note"]))
+            # both explain such an answer: feedback names both (never only one, which could be the wrong cause)
+            earlier.setdefault("same_as", []).append({"note": mistake.note,
+                                                      "feedback": render(mistake.feedback, values.display)})
             continue
-        mistakes.append({"answer": wrong, "feedback": render(mistake.feedback, values.display), "note": mistake.note})
+        mistakes.append({"answer": wrong, "feedback": render(mistake.feedback, values.display), "note": mistake.note,
+                         "formula": mistake.answer if isinstance(mistake.answer, sympy.Basic) else None})
     spec["mistakes"] = mistakes
     return spec
 

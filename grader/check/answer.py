@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from grader.check.base import Checker, CheckResult, CheckTimeout, Diagnosis
+from grader.check.misconceptions import explain, pair_of_mistakes
 from grader.check.registry import REGISTRY
 from grader.core.errors import FormatError
 from grader.core.messages import feedback, format_answer_error
@@ -44,13 +45,15 @@ def check_answer(part_spec: Mapping[str, Any], raw_text: Any) -> CheckResult:
         if score >= 1.0:
             return CheckResult("correct", 1.0, message or feedback("correct"), note or "correct", shown)
         declared = _declared_mistake(checker, value, part_spec)
-        diagnosis = declared or (checker.diagnose(value, part_spec["answer"], part_spec) if score == 0 else None)
+        named = explain(checker, value, part_spec, declared)  # the misconception engine; never a wrong cause
+        diagnosis = named or (checker.diagnose(value, part_spec["answer"], part_spec) if score == 0 else None)
     except CheckTimeout:
         return CheckResult("invalid", 0.0, feedback("timeout"), "timeout", shown)
     lines = [message] if message else []
     if diagnosis:
-        lines.append(diagnosis.message)
-        if declared or score == 0:
+        if diagnosis.message and diagnosis.message != message:  # a message is said once
+            lines.append(diagnosis.message)
+        if named or score == 0:
             note = diagnosis.note
     if not lines:
         lines.append(feedback("incorrect"))
@@ -65,5 +68,7 @@ def _declared_mistake(checker: Checker, value: Any, spec: Mapping[str, Any]) -> 
         if mistake.get("answer") is None:
             continue
         if checker.matches(value, mistake["answer"], spec):
+            if mistake.get("same_as"):  # two declared mistakes give this answer on this variant: name both
+                return pair_of_mistakes([mistake, *mistake["same_as"]])
             return Diagnosis(mistake["note"], mistake["feedback"])
     return None

@@ -40,6 +40,7 @@ FEEDBACK = {
     "not-equivalent": "Your expression is not equivalent to the expected one.",
     "form-expanded": "Your expression is equivalent, but it must be given in expanded form.",
     "form-factored": "Your expression is equivalent, but it must be given in factored form.",
+    "choose-one": "Choose one option: this question has a single answer.",
     "choice-unknown": "'{raw}' is not one of the options ({options}).",
     "checkbox-summary": "You selected {right} correct and {wrong} incorrect option(s); {missed} correct option(s) were not selected.",
     "reveal": "The expected answer is {answer}.",

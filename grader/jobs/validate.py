@@ -18,9 +18,11 @@ from typing import Any
 from grader.bank.model import Bank, Question
 from grader.bank.variant import Variant, fixed_variant, make_variant
 from grader.check.answer import check_answer
+from grader.check.misconceptions import pair_of_mistakes
 from grader.check.registry import REGISTRY
 from grader.core.errors import BankError, Location
 from grader.grading.submission import answer_to_text
+from grader.jobs.distinguish import PartTally, report_lines, tally_variant
 
 DEFAULT_SEEDS = 200
 VALIDATE_SECRET = "grader-validate"
@@ -98,11 +100,14 @@ def validate_question(bank: Bank, question: Question, seeds: int) -> QuestionRep
                 report.findings.append(Finding("error", test.location.with_context(question.id, part_id),
                                                message + "; fix the solver or record a correction"))
     seen = set()
+    tallies = {part.id: PartTally() for part in question.parts}
     for index in range(seeds):
         student = f"validate-{index}"
         try:
             variant = make_variant(bank, question, VALIDATE_SECRET, student)
             _check_variant(variant, report)
+            for part in question.parts:  # what feedback can tell apart on this variant
+                tally_variant(tallies[part.id], part, variant.parts[part.id])
         except BankError as error:
             report.findings.append(Finding("error", error.location.with_context(question.id), error.message))
             break
@@ -114,6 +119,12 @@ def validate_question(bank: Bank, question: Question, seeds: int) -> QuestionRep
         seen.add(repr((sorted(variant.params.items()), options)))
         report.seeds_run += 1
     report.distinct_variants = len(seen)
+    for part in question.parts:
+        if tallies[part.id].variants:
+            line, errors = report_lines(f"{question.id}.{part.id}", tallies[part.id])
+            report.add("note", part.location, line, key=f"tell-apart:{part.id}")
+            for error in errors:
+                report.add("error", part.location, error)
     return report
 
 
@@ -143,7 +154,8 @@ def _check_variant(variant: Variant, report: QuestionReport) -> None:
                        f"{variant.params}: {result.feedback}", key=f"self:{part.id}")
         for mistake in spec["mistakes"]:
             result = check_answer(spec, checker.format(mistake["answer"], spec))
-            if result.note != mistake["note"]:
+            expected = pair_of_mistakes([mistake, *mistake["same_as"]]).note if mistake.get("same_as") else mistake["note"]
+            if result.note != expected:
                 report.add("error", where, f"mistake '{mistake['note']}' was not recognised for params "
                            f"{variant.params} (got note '{result.note}')", key=f"mistake:{part.id}:{mistake['note']}")
 

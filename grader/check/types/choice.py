@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from grader.check.base import Checker, Diagnosis
+from grader.check.misconceptions.choices import checkbox_feedback, several_letters
 from grader.core.errors import FormatError
 from grader.core.messages import feedback, shorten
 
@@ -71,6 +72,8 @@ class _OptionsChecker(Checker):
         whole = _normal(text)
         if whole in by_text:
             return frozenset({by_text[whole]})
+        if not self.multiple and several_letters(text, len(options)):
+            raise FormatError(feedback("choose-one"), raw, 0)
         pieces = [p for p in re.split(r"[,;\s]+", text) if p] if self.multiple else [text]
         chosen = set()
         for piece in pieces:
@@ -132,7 +135,7 @@ class CheckboxChecker(_OptionsChecker):
             score = max(0.0, (right - wrong) / len(reference))
         else:
             score = (total - wrong - missed) / total
-        lines = self.option_feedback(value, spec)
+        lines = self.option_feedback(value, spec) if score == 1.0 else checkbox_feedback(value, reference, spec)
         if score < 1.0:
             lines.append(feedback("checkbox-summary", right=right, wrong=wrong, missed=missed))
         note = "correct" if score == 1.0 else "chose-" + _option_numbers(value, spec)

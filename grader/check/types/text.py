@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from grader.check.base import Checker
+from grader.check.misconceptions.text import tolerant_match, validate_text_settings
 from grader.core.errors import FormatError
 
 MAX_TEXT_LENGTH = 500
@@ -21,7 +22,8 @@ def normalise(text: str, *, case_sensitive: bool = False) -> str:
 
 class TextChecker(Checker):
     name = "text"
-    settings = {"answers": [], "regex": None, "case_sensitive": False}
+    settings = {"answers": [], "regex": None, "case_sensitive": False, "wrong_answers": [], "contains": False,
+                "keywords": None}
 
     def validate(self, spec: Mapping[str, Any]) -> list[str]:
         answers, pattern = spec.get("answers"), spec.get("regex")
@@ -32,7 +34,7 @@ class TextChecker(Checker):
                 re.compile(pattern)
             except re.error as error:
                 return [f"regex does not compile: {error}"]
-        return []
+        return validate_text_settings(spec)
 
     def reference(self, value: Any, spec: Mapping[str, Any]) -> tuple[str, ...]:
         answers = spec.get("answers") or ([value] if value is not None else [])
@@ -52,6 +54,8 @@ class TextChecker(Checker):
         pattern = spec.get("regex")
         flags = 0 if case else re.IGNORECASE
         if pattern and re.fullmatch(pattern, value, flags):
+            return 1.0, "correct", ""
+        if not case and tolerant_match(value, reference, spec):  # "ResNet skip connections" where "skip connections" is
             return 1.0, "correct", ""
         return 0.0, "", ""
 
