@@ -16,6 +16,7 @@ import jinja2
 import sympy
 
 from grader.bank.params import ParamSpec, parse_param
+from grader.bank.pools import Pool, read_pools
 from grader.bank.solve import SolveError, compile_answer, load_solver_module
 from grader.bank.templates import line_of_name, undeclared_names
 from grader.check.parse import parse_expression
@@ -23,10 +24,10 @@ from grader.check.registry import REGISTRY
 from grader.core.errors import BankError, FormatError, Location
 from grader.core.yamlload import Document, YamlError, load_file
 
-BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description"}
+BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description", "pools"}
 QUESTION_KEYS = {"id", "title", "points", "source", "params", "where", "text", "parts", "solution", "tests",
-                 "topic", "correction"}
-PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer"}
+                 "topic", "correction", "lms"}
+PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer", "lms"}
 TEST_KEYS = {"params", "answers", "printed", "note"}
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 TEMPLATE_GLOBALS = {"range", "loop", "true", "false", "none", "dict", "lipsum", "cycler", "joiner", "namespace"}
@@ -50,6 +51,7 @@ class Part:
     settings: dict[str, Any]
     show_answer: bool | None
     location: Location
+    lms: bool = True  # False: left out of the Canvas and Moodle exports
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Question:
     tests: tuple[QuestionTest, ...]
     correction: str
     location: Location
+    lms: bool = True
 
     def part(self, part_id: str) -> Part:
         return next(part for part in self.parts if part.id == part_id)
@@ -93,6 +96,7 @@ class Bank:
     show_answers: bool = False
     practice: bool = False
     solver_path: Path | None = None
+    pools: tuple[Pool, ...] = ()
     by_id: dict[str, Question] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -164,9 +168,10 @@ class _Reader:
                 raise self.fail(f"duplicate question id '{question.id}'", ("questions", index, "id"), question.id)
             seen.add(question.id)
             questions.append(question)
+        pools = read_pools(data.get("pools"), [q.id for q in questions], self.doc.where)
         return Bank(bank_id, str(data["title"]), self.path, questions, solvers,
                     bool(data.get("show_answers", False)), bool(data.get("practice", False)),
-                    solver_path if solvers else None)
+                    solver_path if solvers else None, pools)
 
     def identifier(self, value: Any, where: tuple[Any, ...], what: str, question: str | None = None) -> str:
         text = str(value)
@@ -214,7 +219,8 @@ class _Reader:
         if not isinstance(points, (int, float)) or isinstance(points, bool) or points < 0:
             raise self.fail("points must be a number >= 0", at + ("points",), qid)
         return Question(qid, str(raw["title"]), float(points), str(raw.get("source") or ""), params, constraints,
-                        text, solution, parts, tests, str(raw.get("correction") or ""), self.doc.where(at))
+                        text, solution, parts, tests, str(raw.get("correction") or ""), self.doc.where(at),
+                        raw.get("lms", True) is not False)
 
     def template(self, source: Any, at: tuple[Any, ...], qid: str, names: set[str], part: str | None = None) -> str:
         if not isinstance(source, str):
@@ -277,7 +283,8 @@ class _Reader:
             raise self.fail("weight must be a number > 0", at + ("weight",), qid, part_id)
         show = raw.get("show_answer")
         return Part(part_id, kind, prompt, float(weight), answer, tuple(mistakes), settings,
-                    None if show is None else bool(show), self.doc.where(at).with_context(qid, part_id))
+                    None if show is None else bool(show), self.doc.where(at).with_context(qid, part_id),
+                    raw.get("lms", True) is not False)
 
     def compiled(self, answer: Any, at: tuple[Any, ...], qid: str, part_id: str, names: list[str],
                  solvers: ModuleType | None) -> Any:
