@@ -115,8 +115,11 @@ def validate(paths: tuple[str, ...], seeds: int) -> None:
 @click.option("--key", is_flag=True, help="Also write instructor answer keys and answer_key.csv.")
 @click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")
 @click.option("--id-column", help="Roster column that identifies students.")
+@click.option("--pdf", is_flag=True, help="Also print every page to PDF (headless Chromium), plus one class PDF.")
+@click.option("--exam", is_flag=True, help="Printable exams: name and id fields, a code on every page, no answers.")
 @user_errors
-def generate(bank_path: str, roster: str, out_dir: str, key: bool, secret: str | None, id_column: str | None) -> None:
+def generate(bank_path: str, roster: str, out_dir: str, key: bool, secret: str | None, id_column: str | None,
+             pdf: bool, exam: bool) -> None:
     """Write a problem set per student (Markdown and HTML), and with --key the answer keys."""
     from grader.bank.model import load_bank
     from grader.course.roster import read_roster
@@ -127,8 +130,15 @@ def generate(bank_path: str, roster: str, out_dir: str, key: bool, secret: str |
     secret_value, _ = _secret(secret, Path(bank_path))
     with _progress(len(students), "generating") as progress:
         task = progress.add_task("", total=len(students))
-        result = run_generate(bank, students, secret_value, out_dir, key=key, progress=lambda: progress.advance(task))
-    click.echo(f"wrote {len(result.problem_sets)} problem sets to {Path(out_dir) / 'problem-sets'}")
+        result = run_generate(bank, students, secret_value, out_dir, key=key, progress=lambda: progress.advance(task),
+                              pdf=pdf, exam=exam)
+    if exam:
+        click.echo(f"wrote {len(result.problem_sets)} exams to {Path(out_dir) / 'exams'} and {result.exam_codes}")
+    else:
+        click.echo(f"wrote {len(result.problem_sets)} problem sets to {Path(out_dir) / 'problem-sets'}")
+    if pdf:
+        click.echo(f"wrote {len(result.pdfs)} PDFs beside them; for the printer: "
+                   + ", ".join(str(path) for path in result.class_pdfs))
     if key:
         click.echo(f"wrote {len(result.keys)} answer keys to {Path(out_dir) / 'keys'} and {result.key_csv}")
 
@@ -303,6 +313,66 @@ def otter(bank_path: str, out_dir: str, secret: str | None, identity: str | None
         raise click.ClickException(str(error)) from error
     click.echo(f"student notebook: {student}")
     click.echo(f"otter autograder: {autograder_zip} (grade with: otter run -a {autograder_zip} -o OUT NOTEBOOK)")
+
+
+@main.group()
+def export() -> None:
+    """Export a bank's variants to an LMS quiz (Canvas QTI 1.2 or Moodle XML), with a report."""
+
+
+def _export(target: str, bank_path: str, variants: int, out_file: str, secret: str | None) -> None:
+    from grader.bank.model import load_bank
+
+    bank = load_bank(bank_path)
+    secret_value, _ = _secret(secret, Path(bank_path))
+    if target == "canvas":
+        from grader.export.canvas import export_canvas as run_export
+    else:
+        from grader.export.moodle import export_moodle as run_export
+    report = run_export(bank, secret_value, variants, out_file)
+    report_path = Path(out_file).with_suffix(".report.md")
+    from grader.core.files import write_atomic
+
+    write_atomic(report_path, report.markdown())
+    exported = [q for q in report.questions if q.variants]
+    click.echo(f"wrote {out_file}: {len(exported)} questions, {sum(q.variants for q in exported)} variants")
+    for question in report.short_questions():
+        if question.variants:
+            click.echo(f"note: {question.question} has only {question.variants} distinct variant(s) "
+                       f"of {question.requested} asked")
+    click.echo(f"report (what maps to what, what could not be kept): {report_path}")
+
+
+_EXPORT_OPTIONS = [
+    click.argument("bank_path", type=click.Path(exists=True, dir_okay=False)),
+    click.option("--variants", default=20, show_default=True, type=click.IntRange(1, 500),
+                 help="Variants per question (fewer when fewer distinct ones exist)."),
+    click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET)."),
+]
+
+
+def _export_options(command):
+    for option in reversed(_EXPORT_OPTIONS):
+        command = option(command)
+    return command
+
+
+@export.command("canvas")
+@_export_options
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False), help="The QTI .zip to write.")
+@user_errors
+def export_canvas(bank_path: str, variants: int, secret: str | None, out_file: str) -> None:
+    """A QTI 1.2 zip for Canvas Classic Quizzes: one question group per question, pick 1 of N variants."""
+    _export("canvas", bank_path, variants, out_file, secret)
+
+
+@export.command("moodle")
+@_export_options
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False), help="The .xml to write.")
+@user_errors
+def export_moodle(bank_path: str, variants: int, secret: str | None, out_file: str) -> None:
+    """Moodle XML: one category per question holding its variants (for a random-question slot)."""
+    _export("moodle", bank_path, variants, out_file, secret)
 
 
 def _project_root() -> Path:

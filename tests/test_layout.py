@@ -11,7 +11,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 # bank to documents, and a submission to reports; jobs compose them; adapters and front ends at the edge
-STAGES = ["core", "course", "check", "bank", "documents", "grading", "report", "jobs", "integrations", "web", "cli"]
+STAGES = ["core", "course", "check", "bank", "documents", "export", "grading", "report", "jobs", "integrations",
+          "web", "cli"]
 
 
 def _imports(path: Path) -> list[str]:

@@ -16,6 +16,7 @@ import jinja2
 import sympy
 
 from grader.bank.params import ParamSpec, parse_param
+from grader.bank.pools import Pool, read_pools
 from grader.bank.solve import SolveError, compile_answer, load_solver_module
 from grader.bank.templates import line_of_name, undeclared_names
 from grader.check.parse import parse_expression
@@ -24,10 +25,10 @@ from grader.core.errors import BankError, FormatError, Location
 from grader.core.yamlload import Document, YamlError, load_file
 
 BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description",
-             "decimal_comma"}
+             "decimal_comma", "pools"}
 QUESTION_KEYS = {"id", "title", "points", "source", "params", "where", "text", "parts", "solution", "tests",
-                 "topic", "correction"}
-PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer", "derived_feedback"}
+                 "topic", "correction", "lms"}
+PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer", "derived_feedback", "lms"}
 TEST_KEYS = {"params", "answers", "printed", "note"}
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 TEMPLATE_GLOBALS = {"range", "loop", "true", "false", "none", "dict", "lipsum", "cycler", "joiner", "namespace"}
@@ -51,6 +52,7 @@ class Part:
     settings: dict[str, Any]
     show_answer: bool | None
     location: Location
+    lms: bool = True  # False: left out of the Canvas and Moodle exports
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Question:
     tests: tuple[QuestionTest, ...]
     correction: str
     location: Location
+    lms: bool = True
 
     def part(self, part_id: str) -> Part:
         return next(part for part in self.parts if part.id == part_id)
@@ -95,6 +98,7 @@ class Bank:
     practice: bool = False
     solver_path: Path | None = None
     decimal_comma: bool = False  # read "1,5" as 1.5 in every number part
+    pools: tuple[Pool, ...] = ()
     by_id: dict[str, Question] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -166,9 +170,10 @@ class _Reader:
                 raise self.fail(f"duplicate question id '{question.id}'", ("questions", index, "id"), question.id)
             seen.add(question.id)
             questions.append(question)
+        pools = read_pools(data.get("pools"), [q.id for q in questions], self.doc.where)
         return Bank(bank_id, str(data["title"]), self.path, questions, solvers,
                     bool(data.get("show_answers", False)), bool(data.get("practice", False)),
-                    solver_path if solvers else None, bool(data.get("decimal_comma", False)))
+                    solver_path if solvers else None, bool(data.get("decimal_comma", False)), pools)
 
     def identifier(self, value: Any, where: tuple[Any, ...], what: str, question: str | None = None) -> str:
         text = str(value)
@@ -216,7 +221,8 @@ class _Reader:
         if not isinstance(points, (int, float)) or isinstance(points, bool) or points < 0:
             raise self.fail("points must be a number >= 0", at + ("points",), qid)
         return Question(qid, str(raw["title"]), float(points), str(raw.get("source") or ""), params, constraints,
-                        text, solution, parts, tests, str(raw.get("correction") or ""), self.doc.where(at))
+                        text, solution, parts, tests, str(raw.get("correction") or ""), self.doc.where(at),
+                        raw.get("lms", True) is not False)
 
     def template(self, source: Any, at: tuple[Any, ...], qid: str, names: set[str], part: str | None = None) -> str:
         if not isinstance(source, str):
@@ -285,7 +291,8 @@ class _Reader:
             raise self.fail("weight must be a number > 0", at + ("weight",), qid, part_id)
         show = raw.get("show_answer")
         return Part(part_id, kind, prompt, float(weight), answer, tuple(mistakes), settings,
-                    None if show is None else bool(show), self.doc.where(at).with_context(qid, part_id))
+                    None if show is None else bool(show), self.doc.where(at).with_context(qid, part_id),
+                    raw.get("lms", True) is not False)
 
     def compiled(self, answer: Any, at: tuple[Any, ...], qid: str, part_id: str, names: list[str],
                  solvers: ModuleType | None) -> Any:

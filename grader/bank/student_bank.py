@@ -45,6 +45,7 @@ class BankShape:
     title: str
     practice: bool
     by_id: dict[str, QuestionShape] = field(default_factory=dict)
+    pools: list[tuple[int, list[str]]] = field(default_factory=list)  # (pick, question ids): no secret needed
 
 
 def reading_settings(part: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +63,11 @@ def student_copy(data: dict[str, Any]) -> dict[str, Any]:
         kept = {key: question[key] for key in question if key in QUESTION_KEYS and key != "parts"}
         kept["parts"] = [reading_settings(part) for part in question.get("parts") or [] if isinstance(part, dict)]
         questions.append(kept)
-    return {"id": data.get("id"), "title": data.get("title"), "student_copy": True, "questions": questions}
+    copy = {"id": data.get("id"), "title": data.get("title"), "student_copy": True, "questions": questions}
+    if data.get("pools"):  # which questions are pooled is on every problem set anyway; who gets which is not here
+        copy["pools"] = [{"pick": pool.get("pick"), "from": list(pool.get("from") or [])}
+                         for pool in data["pools"] if isinstance(pool, dict)]
+    return copy
 
 
 def write_student_bank(bank_path: str | Path, out: str | Path) -> Path:
@@ -97,4 +102,7 @@ def load_shape(path: str | Path) -> BankShape:
             if isinstance(part, dict) and "id" in part and "type" in part:
                 parts.append(PartShape(str(part["id"]), str(part["type"]), reading_settings(part)))
         shape.by_id[str(question["id"])] = QuestionShape(str(question["id"]), parts)
+    for pool in data.get("pools") or []:
+        if isinstance(pool, dict) and isinstance(pool.get("pick"), int) and isinstance(pool.get("from"), list):
+            shape.pools.append((pool["pick"], [str(member) for member in pool["from"]]))
     return shape

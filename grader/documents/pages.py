@@ -74,9 +74,10 @@ def _item(variant: Variant, key: bool) -> dict[str, Any]:
             "solution": variant.render_solution() if key else "", "correction": question.correction if key else ""}
 
 
-def skeleton(bank: Bank) -> str:
+def skeleton(bank: Bank, questions: list | None = None) -> str:
+    """The answers file to fill in: the given questions (those a student was assigned), or all."""
     lines = []
-    for question in bank.questions:
+    for question in bank.questions if questions is None else questions:
         lines.append(f"{question.id}:")
         lines.extend(f"  {part.id}: " for part in question.parts)
     return "\n".join(lines) + "\n"
@@ -84,8 +85,12 @@ def skeleton(bank: Bank) -> str:
 
 def render_problem_set(bank: Bank, student: Student, variants: list[Variant]) -> str:
     items = [_item(v, key=False) for v in variants]
+    # Only formula answers need the note on typing math (a symbolic matrix is typed the same way).
+    typing_math = any(spec["type"] == "expression" or (spec["type"] == "matrix" and spec.get("variables"))
+                      for v in variants for spec in v.parts.values())
     return layouts().get_template("problem_set.md.j2").render(bank=bank, student=student, items=items,
-                                                            skeleton=skeleton(bank))
+                                                            skeleton=skeleton(bank, [v.question for v in variants]),
+                                                            typing_math=typing_math)
 
 
 def render_answer_key(bank: Bank, student: Student, variants: list[Variant]) -> str:

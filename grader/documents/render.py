@@ -8,9 +8,18 @@ JavaScript: exam rooms have no network.
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 
 from grader.bank.templates import environment
+
+# latex2mathml writes H' as <msup><mi>H</mi><mi>′</mi></msup>: a prime glyph is already raised, so as a
+# superscript it shrinks to a tiny floating tick. Written after its base at full size, it sits where a prime should.
+_PRIMED = re.compile(r"<msup>(<(mi|mn|mo)[^>]*>[^<]*</\2>)(?:<mrow>)?<mi>(&#x0203[234];)</mi>(?:</mrow>)?</msup>")
+
+
+def upright_primes(mathml: str) -> str:
+    return _PRIMED.sub(r'\1<mo lspace="0" rspace="0">\3</mo>', mathml)
 
 
 def _math(content: str, options: dict) -> str:
@@ -18,7 +27,7 @@ def _math(content: str, options: dict) -> str:
 
     display = "block" if options.get("display_mode") else "inline"
     try:
-        return convert(content.strip(), display=display)
+        return upright_primes(convert(content.strip(), display=display))
     except Exception:  # latex2mathml raises many kinds; show the source rather than fail the page
         return f'<code class="math-error" title="could not render this math">{html.escape(content)}</code>'
 
@@ -52,6 +61,8 @@ code, pre { background: #f5f5f5; padding: 0 0.2rem; }
 .verdict-correct { color: #17692b; } .verdict-incorrect, .verdict-invalid { color: #a21515; }
 .verdict-partial { color: #8a5a00; } .verdict-pending { color: #555; }
 table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 0.2rem 0.5rem; }
+pre { white-space: pre; overflow-x: auto; padding: 0.4rem; } /* a command never wraps mid-option */
+@media print { body { margin: 0 auto; } h2 { break-after: avoid-page; } pre, math[display="block"] { break-inside: avoid; } }
 """
 
 

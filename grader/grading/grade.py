@@ -12,6 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from grader.bank.model import Bank
+from grader.bank.pools import assigned_questions, not_assigned
 from grader.bank.variant import make_variant
 from grader.check.answer import check_answer
 from grader.check.base import CheckResult
@@ -39,6 +40,7 @@ class SubmissionResult:
     warnings: list[str] = field(default_factory=list)
     message: str = ""
     source: str = ""
+    not_assigned: list[str] = field(default_factory=list)  # question ids a pool did not give this student
 
     @property
     def points(self) -> float:
@@ -60,7 +62,8 @@ class SubmissionResult:
 def grade_submission(bank: Bank, secret: str, submission: Submission) -> SubmissionResult:
     result = SubmissionResult(submission.student_id, "graded", warnings=list(submission.warnings),
                               source=submission.source)
-    for question in bank.questions:
+    result.not_assigned = not_assigned(bank, secret, submission.student_id)
+    for question in assigned_questions(bank, secret, submission.student_id):
         variant = make_variant(bank, question, secret, submission.student_id)
         answers = submission.answers.get(question.id, {})
         for part in answers_file_parts(question):  # code parts are graded from the notebook by otter
@@ -80,10 +83,18 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
     return result
 
 
-def empty_result(bank: Bank, student_id: str, status: str, message: str, source: str = "") -> SubmissionResult:
-    """A zero result with every part listed, for a missing or unreadable submission."""
+def empty_result(bank: Bank, student_id: str, status: str, message: str, source: str = "",
+                 secret: str | None = None) -> SubmissionResult:
+    """A zero result with every part listed, for a missing or unreadable submission.
+
+    With the secret, a bank with pools lists only the questions the student was given.
+    """
     result = SubmissionResult(student_id, status, message=message, source=source)
-    for question in bank.questions:
+    questions = bank.questions
+    if secret is not None:
+        result.not_assigned = not_assigned(bank, secret, student_id)
+        questions = assigned_questions(bank, secret, student_id)
+    for question in questions:
         for part in answers_file_parts(question):
             check = CheckResult("incorrect", 0.0, message, status)
             result.parts.append(PartResult(question.id, part.id, part.type, question.part_points(part), 0.0, check,

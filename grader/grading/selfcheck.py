@@ -38,7 +38,10 @@ def self_check(shape: BankShape, student_id: str, path: str | Path, practice=Non
     """Check an answers file against the bank's shape. ``practice`` is (bank, secret) for verdicts."""
     submission = read_submission(path, shape, student_id)
     report = SelfCheckReport(warnings=list(submission.warnings))
+    skipped = _unanswered_pool_members(shape, submission.answers, report)
     for question in shape.by_id.values():
+        if question.id in skipped:
+            continue
         answers = submission.answers.get(question.id, {})
         for part in answers_file_parts(question):
             label = f"{question.id}.{part.id}"
@@ -59,6 +62,18 @@ def self_check(shape: BankShape, student_id: str, path: str | Path, practice=Non
             if practice is not None:
                 report.verdicts.append(f"{label}: {_verdict(practice, student_id, question.id, part.id, raw)}")
     return report
+
+
+def _unanswered_pool_members(shape: BankShape, answers: dict, report: SelfCheckReport) -> set[str]:
+    """Pooled questions left blank are not missing while k of the pool are answered (the student was given k)."""
+    skipped: set[str] = set()
+    for pick, members in shape.pools:
+        answered = [m for m in members if any(str(v).strip() for v in (answers.get(m) or {}).values())]
+        skipped |= set(members) - set(answered)
+        if len(answered) < pick:
+            report.missing.append(f"{pick} of {', '.join(members)} (your problem set lists which; "
+                                  f"{len(answered)} answered)")
+    return skipped
 
 
 def _verdict(practice, student_id: str, question_id: str, part_id: str, raw: str) -> str:

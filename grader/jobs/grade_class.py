@@ -78,17 +78,17 @@ def collect_submissions(paths: list[Path], students: list[Student]
 def grade_file(bank: Bank, secret: str, student_id: str, path: Path | None) -> SubmissionResult:
     """Grade one student's file; never raises for the student's input."""
     if path is None:
-        return empty_result(bank, student_id, "missing", "No submission was found.")
+        return empty_result(bank, student_id, "missing", "No submission was found.", secret=secret)
     try:
         submission = read_submission(path, bank, student_id)
     except GraderError as error:
         return empty_result(bank, student_id, "unreadable", f"The file could not be read: {format_error(error)}",
-                            str(path))
+                            str(path), secret=secret)
     try:
         return grade_submission(bank, secret, submission)
     except Exception as error:  # our bug: keep the submission, say so, grade the rest of the class
         return empty_result(bank, student_id, "error", f"Internal grading error ({type(error).__name__}); "
-                            "the submission is kept and will be regraded.", str(path))
+                            "the submission is kept and will be regraded.", str(path), secret=secret)
 
 
 _worker_bank: Bank | None = None
@@ -140,7 +140,7 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
                 reason = "grading took too long" if isinstance(error, TimeoutError) else type(error).__name__
                 results[student_id] = empty_result(bank, student_id, "error",
                                                    f"Internal grading error ({reason}); the submission is kept "
-                                                   "and will be regraded.", str(path or ""))
+                                                   "and will be regraded.", str(path or ""), secret=secret)
                 write_student_outputs(bank, results[student_id], out_dir)
             if progress:
                 progress()

@@ -50,6 +50,8 @@ def summary_lines(result: SubmissionResult) -> list[str]:
     lines = [f"Score: **{pts(result.points)} / {pts(auto_max)}** auto-graded points."]
     if pending:
         lines.append(f"{pts(pending)} more points are graded by hand ({len(result.pending)} part(s)).")
+    if result.not_assigned:
+        lines.append(f"Not assigned to you (a pool gave you other questions): {', '.join(result.not_assigned)}.")
     for warning in result.warnings:
         lines.append(f"Warning: {warning}")
     return lines
@@ -59,11 +61,15 @@ def feedback_markdown(bank: Bank, result: SubmissionResult) -> str:
     questions = []
     for index, question in enumerate(bank.questions, start=1):
         parts = [p for p in result.parts if p.question == question.id]
+        if question.id in result.not_assigned:  # a pool gave this student other questions
+            questions.append({"index": index, "title": question.title, "id": question.id, "not_assigned": True,
+                              "points": 0.0, "max_points": 0.0, "parts": []})
+            continue
         if not parts:
             continue
         points, max_points = result.question_points(question.id)
         questions.append({"index": index, "title": question.title, "id": question.id, "points": points,
-                          "max_points": max_points,
+                          "max_points": max_points, "not_assigned": False,
                           "parts": [{"id": p.part, "body": part_feedback_markdown(p)} for p in parts]})
     return layouts().get_template("feedback.md.j2").render(
         bank=bank, result=result, summary=summary_lines(result), questions=questions)
@@ -76,6 +82,10 @@ def feedback_html(bank: Bank, result: SubmissionResult) -> str:
     questions = []
     for index, question in enumerate(bank.questions, start=1):
         parts = []
+        if question.id in result.not_assigned:
+            questions.append({"index": index, "title": question.title, "not_assigned": True, "points": 0.0,
+                              "max_points": 0.0, "parts": []})
+            continue
         if not any(p.question == question.id for p in result.parts):
             continue
         for part in (p for p in result.parts if p.question == question.id):
@@ -85,7 +95,7 @@ def feedback_html(bank: Bank, result: SubmissionResult) -> str:
                           "raw": (part.raw or "").strip(), "message": message, "diagram": diagram})
         points, max_points = result.question_points(question.id)
         questions.append({"index": index, "title": question.title, "points": points, "max_points": max_points,
-                          "parts": parts})
+                          "not_assigned": False, "parts": parts})
     return html_layouts().get_template("feedback.html.j2").render(
         bank=bank, result=result, summary=[line.replace("**", "") for line in summary_lines(result)],
         questions=questions, style=PAGE_STYLE)

@@ -28,5 +28,6 @@ def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, Submis
         message = result.message or "; ".join(result.warnings)
         writer.writerow([student.id, student.name, student.email, status, f"{result.points:g}", f"{auto_max:g}",
                          f"{percent:.1f}", f"{pending:g}",
-                         *[f"{result.question_points(q.id)[0]:g}" for q in questions], message])
+                         *["not assigned" if q.id in result.not_assigned else f"{result.question_points(q.id)[0]:g}"
+                           for q in questions], message])
     return buffer.getvalue()

@@ -24,6 +24,8 @@ def class_summary(bank: Bank, results: dict[str, SubmissionResult]) -> dict[str,
     scores = [r.points for r in graded]
     auto_max = round(sum(q.part_points(p) for q in bank.questions for p in answers_file_parts(q)
                          if auto_graded(p.type)), 6)
+    if bank.pools and graded:  # with pools each student has their own maximum; show the largest
+        auto_max = max(round(r.max_points - sum(p.max_points for p in r.pending), 6) for r in graded)
     summary: dict[str, Any] = {
         "students": len(results),
         "graded": len(graded),
@@ -37,7 +39,8 @@ def class_summary(bank: Bank, results: dict[str, SubmissionResult]) -> dict[str,
         "questions": [],
     }
     for question in bank.questions:
-        entry: dict[str, Any] = {"id": question.id, "title": question.title, "parts": []}
+        entry: dict[str, Any] = {"id": question.id, "title": question.title, "parts": [],
+                                 "not_assigned": sum(question.id in r.not_assigned for r in results.values())}
         for part in answers_file_parts(question):
             outcomes = [p for r in graded for p in r.parts if p.question == question.id and p.part == part.id]
             wrong = [p for p in outcomes if p.result.verdict in ("incorrect", "partial", "invalid")]
@@ -80,6 +83,10 @@ def summary_markdown(bank: Bank, summary: dict[str, Any]) -> str:
             percent = "-" if part["percent_correct"] is None else f"{part['percent_correct']:g}"
             mean = "-" if part["mean_score"] is None else f"{part['mean_score']:g}"
             lines.append(f"| {question['id']} | {part['part']} | {part['type']} | {percent} | {mean} | {wrong} | {notes} |")
+    unassigned = [f"`{q['id']}` not assigned to {q['not_assigned']}" for q in summary["questions"] if q["not_assigned"]]
+    if unassigned:
+        lines += ["", "Pools: " + "; ".join(unassigned) + " (left out of that question's statistics, never counted "
+                  "as missing)."]
     return "\n".join(lines) + "\n"
 
 
