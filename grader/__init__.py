@@ -6,6 +6,7 @@ The public API, for programs and tests; the CLI and the web app are thin layers 
 - ``make_variant(bank, question, secret, student_id) -> Variant``
 - ``check_answer(part_spec, raw_text) -> CheckResult``
 - ``grade_submission(bank, secret, submission) -> SubmissionResult``
+- ``assigned_questions(bank, secret, student_id) -> list[Question]`` (which questions a bank's pools give)
 
 The data flows one way through the subpackages: ``core`` -> ``check`` -> ``bank`` -> ``documents``
 (bank to documents), and ``grading`` -> ``report`` (a submission to reports); ``jobs`` compose them,
@@ -22,6 +23,7 @@ _API = {
     "make_variant": "grader.bank.variant",
     "check_answer": "grader.check.answer",
     "grade_submission": "grader.grading.grade",
+    "assigned_questions": "grader.bank.pools",
 }
 
 __all__ = sorted(_API)

@@ -331,15 +331,11 @@ def _export(target: str, bank_path: str, variants: int, out_file: str, secret: s
         from grader.export.moodle import export_moodle as run_export
     report = run_export(bank, secret_value, variants, out_file)
     report_path = Path(out_file).with_suffix(".report.md")
-    from grader.core.files import write_atomic
-
-    write_atomic(report_path, report.markdown())
-    exported = [q for q in report.questions if q.variants]
+    exported = report.exported_questions()
     click.echo(f"wrote {out_file}: {len(exported)} questions, {sum(q.variants for q in exported)} variants")
     for question in report.short_questions():
-        if question.variants:
-            click.echo(f"note: {question.question} has only {question.variants} distinct variant(s) "
-                       f"of {question.requested} asked")
+        click.echo(f"note: {question.question} has only {question.variants} distinct variant(s) "
+                   f"of {question.requested} asked")
     click.echo(f"report (what maps to what, what could not be kept): {report_path}")
 
 

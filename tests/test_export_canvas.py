@@ -200,3 +200,10 @@ def test_pools_are_one_group_that_picks_k_and_opted_out_parts_are_absent(tmp_pat
     assert len(pool.findall(f"{QTI}item")) == 9  # three questions, three variants each
     titles = " ".join(title for title in sections if title)
     assert "On paper only" not in titles and "A derivative (c)" not in titles
+
+
+def test_the_same_bank_and_secret_give_the_same_package_byte_for_byte(tmp_path) -> None:
+    for name in ("a.zip", "b.zip"):
+        assert CliRunner().invoke(main, ["export", "canvas", str(BANKS["physics"]), "--variants", "3", "--out",
+                                         str(tmp_path / name), "--secret", SECRET]).exit_code == 0
+    assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()

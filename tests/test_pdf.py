@@ -167,3 +167,13 @@ def test_student_facing_fixes(printed, roster, tmp_path) -> None:
     assert CliRunner().invoke(main, ["generate", str(TINY), "--roster", str(roster), "--out", str(out),
                                      "--secret", SECRET]).exit_code == 0
     assert "How to type math" not in (out / "problem-sets" / "s101.md").read_text(encoding="utf-8")
+
+
+def test_without_a_browser_pdf_is_a_clear_error_not_a_traceback(roster, tmp_path, monkeypatch) -> None:
+    import grader.documents.pdf as pdf
+
+    monkeypatch.setattr(pdf, "_chromium", lambda: None)
+    run = CliRunner().invoke(main, ["generate", str(TINY), "--roster", str(roster), "--out", str(tmp_path),
+                                    "--pdf", "--secret", SECRET])
+    assert run.exit_code == 2 and "apt-get install chromium chromium-driver" in run.output
+    assert "Traceback" not in run.output

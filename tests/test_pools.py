@@ -173,6 +173,10 @@ def test_the_autograder_grades_only_the_assigned_questions(tmp_path) -> None:
     (root / "submission" / "answers.yaml").write_text(yaml.safe_dump(_right_answers(bank, student)), encoding="utf-8")
     (root / "submission_metadata.json").write_text(json.dumps({"users": [{"sid": student}]}), encoding="utf-8")
     results = run(root)
+    import jsonschema
+
+    schema = json.loads((ROOT / "tests" / "fixtures" / "gradescope_results.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(results, schema)
     graded = {test["number"].split(".")[0] for test in results["tests"]}
     numbers = {str(i) for i, q in enumerate(bank.questions, start=1) if q.id in ids(bank, student)}
     assert graded <= numbers and len(graded) >= len(numbers) - 1  # paper-only has only a free part

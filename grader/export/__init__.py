@@ -2,5 +2,5 @@
 
 An LMS cannot run our solvers, so each question is exported as N variants drawn with the course secret,
 and each part is mapped to the nearest native question type, with a report of what could not be kept.
-Imports ``core``, ``course``, ``check``, ``bank`` and ``documents`` (for Markdown rendering).
+Imports ``core``, ``check`` and ``bank``; see docs/exports.md.
 """

@@ -211,6 +211,10 @@ def _section(root: etree._Element, group: Group, writer: _ItemWriter, plan_filte
     plans = [plan_filter] if plan_filter is not None else [p for m in members for p in m.exported]
     per_item = {m.question.part_points(p.part) for m in members for p in m.exported if p in plans}
     _sub(_sub(selection, "selection_extension"), "points_per_item", points_text(max(per_item)))
+    if len(per_item) > 1:  # a Canvas group gives every item the same points
+        for member in members:
+            member.report.notes.append(f"pool questions have different points; Canvas gives each "
+                                       f"{points_text(max(per_item))} (the group's points per item)")
     for member in members:
         for plan in member.exported:
             if plan not in plans:
@@ -279,7 +283,7 @@ def assessment_meta_xml(bank: Bank, quiz_id: str, total_points: float) -> bytes:
 
 
 def export_canvas(bank: Bank, secret: str, count: int, out: str | Path) -> ExportReport:
-    """Write the QTI zip to ``out`` and return the report (written beside it as .report.md)."""
+    """Write the QTI zip to ``out`` and the report beside it (``.report.md``); return the report."""
     out = Path(out)
     report = ExportReport("Canvas", bank.id, str(out))
     exported = export_questions(bank, secret, count, "canvas")
@@ -293,7 +297,8 @@ def export_canvas(bank: Bank, secret: str, count: int, out: str | Path) -> Expor
             archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)  # fixed time: same bytes
     write_atomic(out, buffer.getvalue())
     report.questions = [q.report for q in exported]
-    report.notes += [f"{len(exported)} questions, {sum(len(q.variants.variants) for q in exported)} variants; "
+    kept = report.exported_questions()
+    report.notes += [f"{len(kept)} questions, {sum(q.variants for q in kept)} variants; "
                      "each group is 'pick 1' of its variants (a pool's group picks k).",
                      "Math is Canvas equation images (/equation_images/...), rendered by your Canvas."]
     report.by_hand = [
@@ -303,5 +308,6 @@ def export_canvas(bank: Bank, secret: str, count: int, out: str | Path) -> Expor
         "Canvas picks a variant per group at random, not by student id: the LMS variant is not the student's "
         "grader variant, so grade LMS answers in Canvas, not with grader grade.",
     ]
+    report.write()
     return report
 

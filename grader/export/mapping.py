@@ -44,9 +44,10 @@ class Entry:
 
 
 def decimal_text(value: Fraction | float) -> str:
-    """A number as plain decimal text: exact when it terminates, else 15 significant digits."""
+    """A number as plain decimal text: exact when it terminates within a float's 17 digits, else the shortest
+    decimal that reads back as the same float."""
     if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else "0"
+        return _plain(repr(value)) if math.isfinite(value) else "0"
     if value.denominator == 1:
         return str(value.numerator)
     denominator = value.denominator
@@ -56,9 +57,16 @@ def decimal_text(value: Fraction | float) -> str:
     if denominator == 1:
         text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
         text = text.rstrip("0").rstrip(".") if "." in text else text
-        if len(text.replace("-", "").replace(".", "").lstrip("0")) <= 15:
+        if len(text.replace("-", "").replace(".", "").lstrip("0")) <= 17:
             return text
-    return f"{float(value):.15g}"
+    return _plain(repr(float(value)))
+
+
+def _plain(text: str) -> str:
+    """repr's '1e-07' as '0.0000001': LMS number fields want plain decimals."""
+    if "e" not in text:
+        return text
+    return format(Decimal(text), "f")
 
 
 def tolerance(spec: dict[str, Any], reference: Fraction | float) -> Fraction:
@@ -153,8 +161,9 @@ def plan_part(part: Part, variants: list[Variant], target: str) -> PartPlan:
             notes.append("the regex is not kept: only the listed synonyms score")
         return PartPlan(part, SHORT, notes)
     if kind == "free":
-        return PartPlan(part, ESSAY, ["graded by hand" + (" (rubric in the grader information)"
-                                                         if target == "moodle" else " (rubric in the report)")])
+        return PartPlan(part, ESSAY, ["graded by hand" + (" (rubric in the grader information)" if target == "moodle"
+                                                         else "; the rubric is not kept (Canvas essays have no "
+                                                              "grader notes): use the bank's")])
     if kind == "expression":
         return PartPlan(part, ESSAY, ["expression: no native equivalent, exported as essay; grade in grader "
                                       "or by hand against the key"])

@@ -11,6 +11,7 @@ in docs/exports.md.
 from __future__ import annotations
 
 import hashlib
+import html
 import math
 from fractions import Fraction
 from pathlib import Path
@@ -97,7 +98,8 @@ def _checkbox_fractions(options: list[dict]) -> list[Fraction]:
 
 
 def _native(root, exported: ExportedQuestion, plan: PartPlan, variant: Variant, index: int, body: str,
-            solution: str) -> None:
+            solution: str, also: tuple[PartPlan, ...] = ()) -> None:
+    """One native question; ``also`` are further written parts answered in the same essay."""
     question, part = exported.question, plan.part
     spec = variant.parts[part.id]
     points = question.points
@@ -138,10 +140,13 @@ def _native(root, exported: ExportedQuestion, plan: PartPlan, variant: Variant, 
         for tag, value in (("responseformat", "editor"), ("responserequired", "1"), ("responsefieldlines", "10"),
                            ("attachments", "0"), ("attachmentsrequired", "0")):
             _sub(element, tag, value)
-        rubric = spec.get("rubric") or []
-        reference = variant.reference_text(part.id)
-        info = "".join(f"<li>{inline_html(str(item), 'moodle')}</li>" for item in rubric)
-        info = (f"<ul>{info}</ul>" if info else "") + (f"<p>Reference: <code>{reference}</code></p>" if reference else "")
+        info = ""
+        for written in (plan, *also):
+            rubric = variant.parts[written.part.id].get("rubric") or []
+            reference = variant.reference_text(written.part.id)
+            items = "".join(f"<li>{inline_html(str(item), 'moodle')}</li>" for item in rubric)
+            info += (f"<p>({written.part.id})</p>" if also else "") + (f"<ul>{items}</ul>" if items else "")
+            info += f"<p>Reference: <code>{html.escape(reference)}</code></p>" if reference else ""
         _html(element, "graderinfo", info)
         _html(element, "responsetemplate", "")
 
@@ -245,7 +250,8 @@ def moodle_xml(bank: Bank, exported: list[ExportedQuestion]) -> bytes:
             text = variant.render_text().strip()
             if len(plans) > 1 and all(p.kind == kinds.ESSAY for p in plans):
                 prompts = "\n\n".join(f"**({p.part.id})** {variant.render_prompt(p.part).strip()}" for p in plans)
-                _native(root, item, plans[0], variant, index, to_html(text + "\n\n" + prompts, "moodle"), solution)
+                _native(root, item, plans[0], variant, index, to_html(text + "\n\n" + prompts, "moodle"), solution,
+                        tuple(plans[1:]))
             elif len(plans) == 1 and plans[0].kind != kinds.BLANKS:
                 plan = plans[0]
                 prompt = variant.render_prompt(plan.part).strip()
@@ -258,12 +264,13 @@ def moodle_xml(bank: Bank, exported: list[ExportedQuestion]) -> bytes:
 
 
 def export_moodle(bank: Bank, secret: str, count: int, out: str | Path) -> ExportReport:
-    """Write the Moodle XML to ``out`` and return the report."""
+    """Write the Moodle XML to ``out`` and the report beside it (``.report.md``); return the report."""
     report = ExportReport("Moodle", bank.id, str(out))
     exported = export_questions(bank, secret, count, "moodle")
     write_atomic(Path(out), moodle_xml(bank, exported))
     report.questions = [q.report for q in exported]
-    report.notes += [f"{len(exported)} questions, {sum(len(q.variants.variants) for q in exported)} variants, "
+    kept = report.exported_questions()
+    report.notes += [f"{len(kept)} questions, {sum(q.variants for q in kept)} variants, "
                      f"one category per question under $course$/top/{bank.title}.",
                      "Math is left as \\( \\) for Moodle's MathJax filter (on by default)."]
     pools = list(bank.pools)
@@ -277,4 +284,5 @@ def export_moodle(bank: Bank, secret: str, count: int, out: str | Path) -> Expor
         "Grade the essay questions by hand (Quiz > Results > Manual grading).",
         "Moodle draws a variant per attempt at random: LMS variants are not the students' grader variants.",
     ]
+    report.write()
     return report

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from grader.export.mapping import PartPlan
+from grader.core.files import write_atomic
+from grader.export.mapping import SKIPPED, PartPlan
 
 
 @dataclass
@@ -42,5 +44,13 @@ class ExportReport:
             lines += ["", "## Still to do by hand in the LMS", ""] + [f"- {item}" for item in self.by_hand]
         return "\n".join(lines) + "\n"
 
+    def write(self) -> Path:
+        """The report beside the export: quiz.zip -> quiz.report.md."""
+        return write_atomic(Path(self.out).with_suffix(".report.md"), self.markdown())
+
     def short_questions(self) -> list[QuestionReport]:
-        return [q for q in self.questions if q.variants < q.requested]
+        return [q for q in self.exported_questions() if q.variants < q.requested]
+
+    def exported_questions(self) -> list[QuestionReport]:
+        """The questions that made it into the export (some part exported, not opted out)."""
+        return [q for q in self.questions if q.variants and any(p.kind != SKIPPED for p in q.plans)]
