@@ -20,7 +20,7 @@ from grader.core.yamlload import YamlError, load_file
 
 # Part settings a student may see: they only say how an answer is read.
 READING_SETTINGS = {"id", "type", "prompt", "variables", "functions", "implicit_multiplication", "percent",
-                    "sigfigs", "decimals", "options", "function", "compare", "weight"}
+                    "sigfigs", "decimals", "options", "function", "compare", "weight", "time_limit"}
 QUESTION_KEYS = {"id", "title", "points", "source", "text", "parts"}
 
 
@@ -62,7 +62,8 @@ def student_copy(data: dict[str, Any]) -> dict[str, Any]:
         kept = {key: question[key] for key in question if key in QUESTION_KEYS and key != "parts"}
         kept["parts"] = [reading_settings(part) for part in question.get("parts") or [] if isinstance(part, dict)]
         questions.append(kept)
-    return {"id": data.get("id"), "title": data.get("title"), "student_copy": True, "questions": questions}
+    limit = {"time_limit": data["time_limit"]} if "time_limit" in data else {}
+    return {"id": data.get("id"), "title": data.get("title"), **limit, "student_copy": True, "questions": questions}
 
 
 def write_student_bank(bank_path: str | Path, out: str | Path) -> Path:
@@ -95,6 +96,9 @@ def load_shape(path: str | Path) -> BankShape:
         parts = []
         for part in question.get("parts") or []:
             if isinstance(part, dict) and "id" in part and "type" in part:
-                parts.append(PartShape(str(part["id"]), str(part["type"]), reading_settings(part)))
+                spec = reading_settings(part)
+                if "time_limit" in data and "time_limit" not in spec:  # the bank's limit, for grader check
+                    spec["time_limit"] = data["time_limit"]
+                parts.append(PartShape(str(part["id"]), str(part["type"]), spec))
         shape.by_id[str(question["id"])] = QuestionShape(str(question["id"]), parts)
     return shape

@@ -11,7 +11,9 @@ from pathlib import Path
 from grader.bank.model import Bank
 from grader.bank.student_bank import write_student_bank
 from grader.bank.variant import Variant, make_variant
+from grader.core.deadline import SOLVER_TIME_LIMIT, time_limit
 from grader.core.files import safe_name, write_atomic
+from grader.core.safe_text import spreadsheet_row
 from grader.course.roster import Student
 from grader.documents.pages import render_answer_key, render_problem_set
 from grader.documents.render import html_page
@@ -25,7 +27,8 @@ class GenerateResult:
 
 
 def student_variants(bank: Bank, secret: str, student: Student) -> list[Variant]:
-    return [make_variant(bank, question, secret, student.id) for question in bank.questions]
+    with time_limit(SOLVER_TIME_LIMIT):  # solvers are instructor code: one that loops ends with a message
+        return [make_variant(bank, question, secret, student.id) for question in bank.questions]
 
 
 def generate(bank: Bank, students: list[Student], secret: str, out_dir: str | Path, *, key: bool = False,
@@ -55,6 +58,6 @@ def generate(bank: Bank, students: list[Student], secret: str, out_dir: str | Pa
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["student_id", "question", "part", "type", "answer"])
-        writer.writerows(rows)
+        writer.writerows(spreadsheet_row(row) for row in rows)  # ids and answers may start with = or -
         key_csv = write_atomic(out / "answer_key.csv", buffer.getvalue())
     return GenerateResult(problem_sets, keys, key_csv)

@@ -149,6 +149,7 @@ def _exactly_equal(value: sympy.Basic, reference: sympy.Basic) -> bool:
 
 
 def _has_form(value: sympy.Basic, form: str) -> bool:
+    value = value.doit()  # the parser builds functions unevaluated; expand and factor would evaluate them
     if form == "expanded":
         return sympy.expand(value) == value
     return sympy.factor(value) == value or not value.is_Add

@@ -21,6 +21,7 @@ DEFAULT_ATOL = 1e-9
 
 class NumberChecker(Checker):
     name = "number"
+    bounded = True
     settings = {"rtol": DEFAULT_RTOL, "atol": DEFAULT_ATOL, "sigfigs": None, "decimals": None,
                 "percent": False, "exact": False}
 

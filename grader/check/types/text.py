@@ -21,6 +21,7 @@ def normalise(text: str, *, case_sensitive: bool = False) -> str:
 
 class TextChecker(Checker):
     name = "text"
+    bounded = True
     settings = {"answers": [], "regex": None, "case_sensitive": False}
 
     def validate(self, spec: Mapping[str, Any]) -> list[str]:
