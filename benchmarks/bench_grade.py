@@ -17,7 +17,13 @@ What it does, all in a temporary folder:
 3. builds the Gradescope zip with `grader autograder` and times one cold
    submission through the real run_autograder script (mean of 5 fresh runs);
 4. if otter-grader is installed and `grader otter` exists, exports the bank, runs
-   `otter assign`, and times `otter run` on one equivalent notebook submission.
+   `otter assign`, and times `otter run` on one equivalent notebook submission;
+5. the per-part limit: checks every auto-graded answer of the first students twice in
+   this process, with check_answer (no limit, the baseline) and with check_part (the
+   limit; symbolic parts go through the killable worker), and reports the cost per
+   part of each; then grades a copy of the class where 5% of the symbolic and number
+   answers are adversarial (the hostile-suite payloads), and reports its wall time
+   beside the ordinary class's and how many parts hit the limit.
 
 It prints a table with the numbers, the targets and whether each is met.
 Targets: 1,000 students x full bank in under 10 s with 2 jobs; one cold
@@ -47,6 +53,8 @@ NOTEBOOK = ROOT / "submissions" / "notebooks" / "correct.ipynb"
 SECRET = "bench-secret-not-for-a-real-course"
 FREE_TEXT = "Pooling grows the receptive field with no parameters, while larger kernels cost many more weights."
 MIX = (("right", 0.60), ("mistake", 0.25), ("malformed", 0.10), ("blank", 0.05))
+ADVERSARIAL_SHARE = 0.05  # of the expression, matrix and number answers, in the adversarial class
+LIMIT_SAMPLE_STUDENTS = 100  # students whose answers the in-process limit comparison checks
 TARGET_CLASS_SECONDS = 10.0  # 1,000 students x full bank, --jobs 2
 TARGET_CLASS_STUDENTS = 1000
 TARGET_COLD_SECONDS = 1.0
@@ -103,11 +111,26 @@ def _malformed(right: str, part_type: str, rng: random.Random) -> str:
     return "(("
 
 
-def _student_file(job: tuple[str, int, str]) -> tuple[str, dict[str, int]]:
+def adversarial(part_type: str, spec: dict, rng: random.Random) -> str:
+    """An answer under every cap whose checking used to cost seconds (see tests/test_parse_hostile.py)."""
+    name = (spec.get("variables") or ["x"])[0]
+    if part_type == "matrix":
+        cell = "max(" + ",".join(f"{k}^{k % 7 + 2}" for k in range(2, 40)) + ")"
+        return "[" + ", ".join([cell] * 20) + "]"
+    if part_type == "number":
+        return rng.choice(["floor(" + "+".join(f"(sqrt(2)+sqrt({k}))^50" for k in range(2, 30)) + ")",
+                           "max(" + ",".join(f"sqrt({k})" for k in range(2, 120)) + ")"])
+    terms = ",".join(f"{name}^{k}" for k in range(2, 200))
+    return rng.choice([f"max({terms})"[:990].rsplit(",", 1)[0] + ")",
+                       f"cosh(ln(cosh(((({name}-3)*7)^2)^10)))", "(" + f"{name}+1)*(" * 60 + f"{name})"])
+
+
+def _student_file(job: tuple[str, int, str] | tuple[str, int, str, float]) -> tuple[str, dict[str, int]]:
     from grader.bank.variant import make_variant
     from grader.check.registry import REGISTRY
 
-    student, seed, folder = job
+    student, seed, folder = job[:3]
+    hostile_share = job[3] if len(job) > 3 else 0.0
     rng = random.Random(seed)
     counts = {kind: 0 for kind, _ in MIX}
     lines = [f"# {student}: simulated answers"]
@@ -133,12 +156,14 @@ def _student_file(job: tuple[str, int, str]) -> tuple[str, dict[str, int]]:
                 value = _malformed(right, part.type, rng)
             else:
                 value = ""
+            if hostile_share and part.type in ("expression", "matrix", "number") and rng.random() < hostile_share:
+                value = adversarial(part.type, spec, rng)
             lines.append(f"  {part.id}: {json.dumps(value, ensure_ascii=False)}")
     (Path(folder) / f"{student}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return student, counts
 
 
-def make_class(folder: Path, students: int) -> dict[str, int]:
+def make_class(folder: Path, students: int, hostile_share: float = 0.0) -> dict[str, int]:
     submissions = folder / "submissions"
     submissions.mkdir(parents=True)
     ids = [f"b{index:05d}" for index in range(1, students + 1)]
@@ -147,7 +172,7 @@ def make_class(folder: Path, students: int) -> dict[str, int]:
         writer.writerow(["Name", "SID", "Email"])
         writer.writerows([f"Student {i}", i, f"{i}@example.edu"] for i in ids)
     totals = {kind: 0 for kind, _ in MIX}
-    jobs = [(student, index, str(submissions)) for index, student in enumerate(ids)]
+    jobs = [(student, index, str(submissions), hostile_share) for index, student in enumerate(ids)]
     with Pool(min(2, os.cpu_count() or 1), initializer=_init_generator) as pool:
         for _, counts in pool.imap_unordered(_student_file, jobs, chunksize=16):
             for kind, count in counts.items():
@@ -313,6 +338,51 @@ def otter_comparison(folder: Path) -> tuple[dict | None, str]:
             f"{assign_time:.1f} s")
 
 
+# --- 5. the per-part limit ----------------------------------------------------------------------------------
+
+def limit_overhead(folder: Path, students: int) -> dict:
+    """ms per part with check_answer (no limit) and check_part (limited), symbolic and cheap parts apart."""
+    from grader.bank.model import load_bank
+    from grader.bank.variant import make_variant
+    from grader.check.answer import check_answer
+    from grader.check.limits import WORKER, check_part, needs_worker
+    from grader.check.registry import answers_file_parts
+    from grader.grading.submission import read_submission
+
+    bank = load_bank(BANK_PATH)
+    work: dict[bool, list] = {True: [], False: []}
+    for path in sorted((folder / "submissions").glob("*.yaml"))[:students]:
+        submission = read_submission(path, bank, path.stem)
+        for question in bank.questions:
+            variant = make_variant(bank, question, SECRET, path.stem)
+            for part in answers_file_parts(question):
+                spec = variant.parts[part.id]
+                work[needs_worker(spec)].append((spec, submission.answers.get(question.id, {}).get(part.id)))
+    for spec, raw in work[True] + work[False]:  # warm sympy's caches first, so neither side pays for them
+        check_answer(spec, raw)
+    check_part(*work[True][0])  # start the child outside the timing, as a grading worker does once
+    numbers = {}
+    for symbolic, items in work.items():
+        for name, function in (("baseline", check_answer), ("limited", check_part)):
+            started = time.perf_counter()
+            for spec, raw in items:
+                function(spec, raw)
+            numbers[(symbolic, name)] = 1000 * (time.perf_counter() - started) / max(len(items), 1)
+        numbers[(symbolic, "count")] = len(items)
+    WORKER.stop()
+    return numbers
+
+
+def adversarial_class(folder: Path, students: int) -> dict:
+    hostile = folder / "adversarial"
+    make_class(hostile, students, ADVERSARIAL_SHARE)
+    result = grade_class(hostile, 2)
+    outputs = [json.loads(p.read_text()) for p in (hostile / "out-jobs2" / "results").glob("*/results.json")]
+    tests = [t for r in outputs for t in r.get("tests", [])]
+    result["timeouts"] = sum("could not be checked in time" in t["output"] for t in tests)
+    return result
+
+
 # --- the report ----------------------------------------------------------------------------------------------
 
 def _mb(kb: int | None) -> str:
@@ -324,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=TARGET_CLASS_STUDENTS, help="class size (default 1000)")
     parser.add_argument("--keep", type=Path, help="write everything here instead of a temporary folder")
     parser.add_argument("--skip-otter", action="store_true", help="do not run the otter comparison")
+    parser.add_argument("--skip-limits", action="store_true", help="do not measure the per-part limit")
     args = parser.parse_args(argv)
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="grader-bench-"))
@@ -354,6 +425,14 @@ def main(argv: list[str] | None = None) -> int:
             otter_comparison(folder)
         print(note, flush=True)
 
+        limits = hostile = None
+        if not args.skip_limits:
+            limits = limit_overhead(folder, min(args.students, LIMIT_SAMPLE_STUDENTS))
+            hostile = adversarial_class(folder, args.students)
+            print(f"adversarial class ({ADVERSARIAL_SHARE:.0%} of symbolic/number answers): "
+                  f"{hostile['wall']:.1f} s with --jobs 2, {hostile['timeouts']} parts hit the limit, statuses "
+                  f"{hostile['statuses']}", flush=True)
+
         scale = f"{args.students:,} students"
         target_note = "" if args.students == TARGET_CLASS_STUDENTS else f" (target is for {TARGET_CLASS_STUDENTS:,})"
         rows = [
@@ -381,6 +460,20 @@ def main(argv: list[str] | None = None) -> int:
                          "-", "-"))
         else:
             rows.append(("one notebook, otter run", "skipped", "-", "-"))
+        if limits:
+            for symbolic, label in ((True, "symbolic parts (expression, matrix): worker"),
+                                    (False, "cheap parts (integer, number, choice, text, free): no worker")):
+                base, limited = limits[(symbolic, "baseline")], limits[(symbolic, "limited")]
+                rows.append((f"check, {label}: check_answer / check_part ({limits[(symbolic, 'count')]} parts)",
+                             f"{base:.2f} / {limited:.2f} ms ({limited - base:+.2f} ms)", "-", "-"))
+        if hostile:
+            rows.append((f"grade {scale} with {ADVERSARIAL_SHARE:.0%} adversarial answers, --jobs 2: wall",
+                         f"{hostile['wall']:.1f} s (ordinary class {classes[2]['wall']:.1f} s)",
+                         f"< {TARGET_CLASS_SECONDS:g} s{target_note}",
+                         _met(hostile["wall"] < TARGET_CLASS_SECONDS, args.students >= TARGET_CLASS_STUDENTS)))
+            rows.append(("  parts that hit the per-part limit / students not graded",
+                         f"{hostile['timeouts']} / {args.students - hostile['statuses'].get('graded', 0)}",
+                         "0 / 0", _met(hostile["statuses"].get("graded", 0) == args.students)))
         print()
         print(_table(rows))
         return 0

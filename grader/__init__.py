@@ -4,7 +4,9 @@ The public API, for programs and tests; the CLI and the web app are thin layers 
 
 - ``load_bank(path) -> Bank``
 - ``make_variant(bank, question, secret, student_id) -> Variant``
-- ``check_answer(part_spec, raw_text) -> CheckResult``
+- ``check_answer(part_spec, raw_text) -> CheckResult`` (pure, unbounded)
+- ``check_part(part_spec, raw_text, time_limit=None) -> CheckResult`` (the same under the part's time and
+  memory limit: what grading, ``grader check``, the autograder and the web app call)
 - ``grade_submission(bank, secret, submission) -> SubmissionResult``
 - ``assigned_questions(bank, secret, student_id) -> list[Question]`` (which questions a bank's pools give)
 
@@ -22,6 +24,7 @@ _API = {
     "load_bank": "grader.bank.model",
     "make_variant": "grader.bank.variant",
     "check_answer": "grader.check.answer",
+    "check_part": "grader.check.limits",
     "grade_submission": "grader.grading.grade",
     "assigned_questions": "grader.bank.pools",
 }

@@ -15,8 +15,21 @@ import click
 
 from grader.core.errors import GraderError
 from grader.core.messages import format_error
+from grader.core.safe_text import terminal_text
 
 EXIT_USER_ERROR = 2
+
+
+def _echo(text: str, err: bool = False) -> None:
+    """Print a line that may hold file names, keys or answers: escape sequences cannot reach the terminal."""
+    click.echo(terminal_text(text), err=err)
+
+
+def _cell(text: str) -> str:
+    """A table cell from outside text: control characters stripped and rich markup shown, not applied."""
+    from rich.markup import escape
+
+    return escape(terminal_text(text))
 
 
 def _console(stderr: bool = True):
@@ -34,7 +47,7 @@ def user_errors(command):
         try:
             return command(*args, **kwargs)
         except GraderError as error:
-            click.echo(f"error: {format_error(error)}", err=True)
+            _echo(f"error: {format_error(error)}", err=True)
             sys.exit(EXIT_USER_ERROR)
 
     return wrapper
@@ -77,8 +90,10 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--seeds", default=200, show_default=True, help="Variants to check per question.")
+@click.option("--solver-time-limit", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds for the solvers and solution code of one variant.")
 @user_errors
-def validate(paths: tuple[str, ...], seeds: int) -> None:
+def validate(paths: tuple[str, ...], seeds: int, solver_time_limit: float) -> None:
     """Lint banks and run every question's tests on many seeds."""
     from rich.table import Table
 
@@ -91,7 +106,8 @@ def validate(paths: tuple[str, ...], seeds: int) -> None:
         bank = load_bank(path)
         with _progress(len(bank.questions), f"validating {path.name}") as progress:
             task = progress.add_task("", total=len(bank.questions))
-            reports = validate_bank(bank, seeds, progress=lambda _, t=task: progress.advance(t))
+            reports = validate_bank(bank, seeds, progress=lambda _, t=task: progress.advance(t),
+                                    solver_time_limit=solver_time_limit)
         table = Table(title=f"{path} ({bank.id})")
         for column in ("question", "tests", "seeds", "distinct variants", "result"):
             table.add_column(column)
@@ -102,7 +118,7 @@ def validate(paths: tuple[str, ...], seeds: int) -> None:
         _console(stderr=False).print(table)
         for report in reports:
             for finding in report.findings:
-                click.echo(f"{finding.level}: {place(finding.location)}: {finding.message}")
+                _echo(f"{finding.level}: {place(finding.location)}: {finding.message}")
         failed |= any(report.errors for report in reports)
     if failed:
         sys.exit(1)
@@ -144,14 +160,17 @@ def generate(bank_path: str, roster: str, out_dir: str, key: bool, secret: str |
 
 
 def _grade(bank_path: str, submissions: tuple[str, ...], roster: str, out_dir: str, jobs: int, secret: str | None,
-           id_column: str | None, demo: bool = False):
+           id_column: str | None, demo: bool = False, allow_demo_secret: bool = False):
     from grader.bank.model import load_bank
+    from grader.course.config import refuse_demo_secret
     from grader.course.roster import read_roster
     from grader.jobs.grade_class import grade_class
 
     bank = load_bank(bank_path)
     students = read_roster(roster, id_column)
     secret_value, _ = _secret(secret, Path(bank_path), demo=demo)
+    refuse_demo_secret(secret_value, "grade a roster other than the sample class",
+                       roster_ids=[s.id for s in students], allowed=allow_demo_secret)
     total = len(students)
     with _progress(total, "grading") as progress:
         task = progress.add_task("", total=total)
@@ -172,10 +191,11 @@ def _print_class(bank, result) -> None:
     for student_id, item in result.results.items():
         pending = sum(p.max_points for p in item.pending)
         notes = item.message or "; ".join(item.warnings)
-        table.add_row(student_id, item.status, f"{points(item.points)} / {points(item.max_points - pending)}", notes[:70])
+        table.add_row(_cell(student_id), item.status, f"{points(item.points)} / {points(item.max_points - pending)}",
+                      _cell(notes[:70]))
     _console(stderr=False).print(table)
     for name in result.unmatched:
-        click.echo(f"note: {name} matches no roster id; graded under its file name and listed in the gradebook")
+        _echo(f"note: {name} matches no roster id; graded under its file name and listed in the gradebook")
 
 
 @main.command()
@@ -186,11 +206,13 @@ def _print_class(bank, result) -> None:
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Grade in parallel.")
 @click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")
 @click.option("--id-column", help="Roster column that identifies students.")
+@click.option("--allow-demo-secret", is_flag=True, help="Let the public demo secret grade any roster (a trial run).")
 @user_errors
 def grade(bank_path: str, submissions: tuple[str, ...], roster: str, out_dir: str, jobs: int, secret: str | None,
-          id_column: str | None) -> None:
+          id_column: str | None, allow_demo_secret: bool) -> None:
     """Grade answers files; write feedback, results.json, gradebook and summary."""
-    bank, result = _grade(bank_path, submissions, roster, out_dir, jobs, secret, id_column)
+    bank, result = _grade(bank_path, submissions, roster, out_dir, jobs, secret, id_column,
+                          allow_demo_secret=allow_demo_secret)
     _print_class(bank, result)
     click.echo(f"wrote feedback, gradebook.csv and summary to {out_dir}")
 
@@ -219,13 +241,13 @@ def check(bank_path: str, answers: str, student: str, secret: str | None) -> Non
         practice = (load_bank(bank_path), secret_value)
     report = self_check(shape, student, answers, practice)
     for warning in report.warnings:
-        click.echo(f"warning: {warning}")
+        _echo(f"warning: {warning}")
     for label in report.missing:
-        click.echo(f"missing: {label}")
+        _echo(f"missing: {label}")
     for message in report.unreadable:
-        click.echo(f"cannot read: {message}")
+        _echo(f"cannot read: {message}")
     for verdict in report.verdicts:
-        click.echo(f"practice: {verdict}")
+        _echo(f"practice: {verdict}")
     click.echo(f"{report.answered} answered, {len(report.missing)} missing, {len(report.unreadable)} unreadable")
     if not report.ok:
         sys.exit(1)
@@ -266,15 +288,18 @@ def demo(out_dir: str, jobs: int) -> None:
 @click.option("--secret-file", type=click.Path(exists=True, dir_okay=False), help="Read the secret from a file.")
 @click.option("--identity", type=click.Choice(["sid", "email", "id"]), default=None,
               help="Which submission_metadata users[] field identifies the student (default: course.yaml).")
+@click.option("--allow-demo-secret", is_flag=True, help="Pack the public demo secret all the same (a trial run).")
 @user_errors
 def autograder(bank_path: str, out_file: str, secret: str | None, secret_file: str | None,
-               identity: str | None) -> None:
+               identity: str | None, allow_demo_secret: bool) -> None:
     """Build a Gradescope autograder zip for a bank."""
+    from grader.course.config import read_secret_file, refuse_demo_secret
     from grader.integrations.autograder import build_zip
 
-    if secret_file:
-        secret = Path(secret_file).read_text(encoding="utf-8").strip()
+    if secret_file is not None:
+        secret = read_secret_file(secret_file)
     secret_value, config = _secret(secret, Path(bank_path))
+    refuse_demo_secret(secret_value, "build an autograder", allowed=allow_demo_secret)
     path = build_zip(bank_path, out_file, secret_value, identity or config.identity)
     click.echo(f"wrote {path} (upload it as the autograder; the secret inside is not shown to students)")
 
@@ -287,8 +312,10 @@ def autograder(bank_path: str, out_file: str, secret: str | None, secret_file: s
               help="Which submission_metadata users[] field identifies the student (default: course.yaml).")
 @click.option("--assign/--no-assign", default=True, show_default=True,
               help="Also run otter assign: the student notebook and the otter autograder zip.")
+@click.option("--allow-demo-secret", is_flag=True, help="Pack the public demo secret all the same (a trial run).")
 @user_errors
-def otter(bank_path: str, out_dir: str, secret: str | None, identity: str | None, assign: bool) -> None:
+def otter(bank_path: str, out_dir: str, secret: str | None, identity: str | None, assign: bool,
+          allow_demo_secret: bool) -> None:
     """Export the bank's code parts as an otter-assign master notebook (needs the otter extra)."""
     from grader.bank.model import load_bank
     from grader.integrations.otter_export import assignment_name, export_otter, run_otter_assign
@@ -297,8 +324,11 @@ def otter(bank_path: str, out_dir: str, secret: str | None, identity: str | None
         import nbformat  # noqa: F401
     except ImportError as error:
         raise click.ClickException('this needs the otter extra: pip install "grader[otter]"') from error
+    from grader.course.config import refuse_demo_secret
+
     bank = load_bank(bank_path)
     secret_value, config = _secret(secret, Path(bank_path))
+    refuse_demo_secret(secret_value, "build an otter autograder", allowed=allow_demo_secret)
     try:
         master = export_otter(bank, out_dir, secret_value, identity or config.identity)
     except ValueError as error:

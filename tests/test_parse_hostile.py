@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 import multiprocessing
+import os
+import subprocess
+import sys
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -297,3 +301,132 @@ def test_fuzz_matrix_text(text: str) -> None:
     else:
         assert rows and all(isinstance(c, str) and c for row in rows for c in row)
         assert len({len(row) for row in rows}) == 1
+
+
+# --------------------------------------------------------------------------- adversarial cost
+# Text under every cap whose *sympy construction* used to cost seconds to minutes: a single call with
+# hundreds of power arguments (18 s), functions of powers whose automatic evaluation asks sympy's
+# assumption system costly questions, nesting at the depth cap, big exponents inside functions, and
+# many small cells in one matrix. Each must now be answered (a verdict, never a hang and never a
+# timeout) through check_answer, check_part, `grader check` and the Gradescope autograder.
+
+FUZZED_14_S = "floor(min(abs(pi),tanh((((y)^99-min(3,1.5,3,3)-(2*y*pi)-max(1.5,y,1.5,2)-(pi)^x)/(tanh(1.5)+tanh(y)+factorial(2)+sinh(2))/(atan(y))^1/2/2/e)),(((cos(x)-cos(e)-(3/2/e))-sin(pi)-abs(pi)))^-1,(min(((2/x)/min(1.5,e)/(2/e/x)),(y/y/3),(ceil(pi))^x,min(e,(2)^99,(2)^1/2,abs(pi)),(floor(y)+max(pi,y,e,y,y)+(1.5/y)+(pi/e/y/e)))-e-(((2)^99-(y*y*y)-tan(3)-(pi+pi+pi+1.5+e))/floor(sqrt(x))/((x)^1/2+(3*y*e)+(y)^10+(pi/pi))/log((pi/2/2))))))"
+ADVERSARIAL_COST = [
+    "max(" + _fill("x^{k}", ",", 990) + ")",
+    "min(" + _fill("x^{k}", ",", 990) + ")",
+    "max(" + _fill("{k}*sin(x)", ",", 990) + ")",
+    "cosh(ln(cosh(((((7-3-y-x-1.5)*7*min(7,e)))^2)^10)))",  # found by fuzzing: 14 s inside log's eval
+    FUZZED_14_S,
+    "sin(" * 39 + "x" + ")" * 39,
+    "ln(" * 18 + "(x+y)^2" + ")" * 18,
+    "abs(" * 12 + "min(x, y, z)^3 - max(x, y)" + ")" * 12,
+    _fill("sin(x^{k}0)", "+"),
+    _fill("abs((x+{k})^999)", "*"),
+    "exp((x+y)^999) + floor((x+y+z)^999/7) + sqrt((x-y)^997)",
+    _fill("x^{k}", "+"),
+    "(" + _fill("x+{k}", ")*(", 990) + ")",
+    "max(" + _fill("(x+{k})^(1/3)", ",", 990) + ")",
+]
+MATRIX_COST = [
+    "[" + ", ".join(["max(" + ",".join(f"x^{k}" for k in range(2, 40)) + ")"] * 20) + "]",
+    "; ".join(" ".join(["x"] * 99) for _ in range(99)),
+    "[" + "; ".join(", ".join(f"min(x^{k}, y^{k})" for k in range(2, 22)) for _ in range(20)) + "]",
+]
+X, Y, Z = (sympy.Symbol(name) for name in "xyz")
+EXPRESSION_SPEC = {"type": "expression", "id": "a", "variables": VARIABLES, "answer": X + Y + Z, "mistakes": []}
+MATRIX_SPEC = {"type": "matrix", "id": "a", "variables": VARIABLES, "mistakes": [],
+               "answer": sympy.ImmutableMatrix([[X, 1], [2, Y]])}
+
+
+def _check_in_child(conn: Connection, spec: dict, text: str) -> None:
+    from grader.check.answer import check_answer
+
+    result = check_answer(spec, text)
+    conn.send((result.verdict, result.note))
+    conn.close()
+
+
+@pytest.mark.parametrize("spec, text", [(EXPRESSION_SPEC, t) for t in ADVERSARIAL_COST]
+                         + [(MATRIX_SPEC, t) for t in MATRIX_COST], ids=lambda v: _id(v) if isinstance(v, str) else "")
+def test_adversarial_cost_is_answered_through_check_answer(spec: dict, text: str) -> None:
+    receiver, sender = _FORK.Pipe(duplex=False)
+    child = _FORK.Process(target=_check_in_child, args=(sender, spec, text))
+    child.start()
+    sender.close()
+    if not receiver.poll(60):  # a guard for the suite, not a timing: the benchmark measures time
+        child.kill()
+        child.join()
+        pytest.fail(f"check_answer on {_id(text)} did not answer within 60 s")
+    verdict, note = receiver.recv()
+    child.join()
+    assert verdict in ("incorrect", "invalid") and note != "timeout", (verdict, note)
+
+
+@pytest.mark.parametrize("spec, text", [(EXPRESSION_SPEC, t) for t in ADVERSARIAL_COST]
+                         + [(MATRIX_SPEC, t) for t in MATRIX_COST], ids=lambda v: _id(v) if isinstance(v, str) else "")
+def test_adversarial_cost_is_answered_under_the_part_limit(spec: dict, text: str) -> None:
+    from grader.check.limits import check_part
+
+    result = check_part(spec, text)
+    assert result.verdict in ("incorrect", "invalid") and result.note != "timeout", result
+
+
+def _cost_bank(folder: Path) -> tuple[Path, dict[str, str]]:
+    """A real bank with one expression question per payload (and a matrix one per matrix payload)."""
+    questions, answers = [], {}
+    for index, text in enumerate(ADVERSARIAL_COST + MATRIX_COST):
+        kind = "expression" if index < len(ADVERSARIAL_COST) else "matrix"
+        answer = '"x + y + z"' if kind == "expression" else "[[x, 1], [2, y]]"
+        questions.append(f"  - id: q{index}\n    title: Cost {index}\n    text: Give it.\n    parts:\n"
+                         f"      - id: a\n        type: {kind}\n        variables: [x, y, z]\n"
+                         f"        answer: {answer}\n")
+        answers[f"q{index}"] = text
+    bank = folder / "cost.yaml"
+    bank.write_text("id: cost\ntitle: Adversarial cost\npractice: true\nquestions:\n" + "".join(questions),
+                    encoding="utf-8")
+    (folder / "answers.yaml").write_text("".join(f"q{i}:\n  a: {json.dumps(t)}\n" for i, t in
+                                                 enumerate(answers.values())), encoding="utf-8")
+    return bank, answers
+
+
+def _grader() -> list[str]:
+    script = Path(sys.executable).with_name("grader")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "grader.cli"]
+
+
+def test_adversarial_cost_is_answered_through_grader_check(tmp_path: Path) -> None:
+    bank, answers = _cost_bank(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "GRADER_SECRET"}
+    run = subprocess.run(_grader() + ["check", str(bank), str(tmp_path / "answers.yaml"), "--student", "s1",
+                                      "--secret", "cost-secret"], capture_output=True, text=True, timeout=300, env=env)
+    assert run.returncode in (0, 1), run.stderr
+    for question in answers:
+        line = next((line for line in run.stdout.splitlines() if f"{question}.a" in line), None)
+        assert line is not None and ("practice:" in line or "cannot read:" in line), (question, run.stdout[-2000:])
+        assert "could not be" not in line and "correct (" not in line.replace("incorrect (", "")
+    assert f"{len(answers)} answered, 0 missing" in run.stdout
+
+
+def test_adversarial_cost_is_answered_in_the_autograder(tmp_path: Path) -> None:
+    import json as json_module
+
+    from grader.integrations.autograder import unpack
+
+    bank, answers = _cost_bank(tmp_path)
+    (tmp_path / "secret.txt").write_text("cost-secret\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "GRADER_SECRET"}
+    built = subprocess.run(_grader() + ["autograder", str(bank), "--out", str(tmp_path / "ag.zip"), "--secret-file",
+                                        str(tmp_path / "secret.txt")], capture_output=True, text=True, env=env)
+    assert built.returncode == 0, built.stderr
+    root = tmp_path / "root"
+    unpack(tmp_path / "ag.zip", root / "source")
+    (root / "submission").mkdir()
+    (root / "results").mkdir()
+    (root / "submission" / "answers.yaml").write_text((tmp_path / "answers.yaml").read_text())
+    (root / "submission_metadata.json").write_text(json_module.dumps({"users": [{"sid": "s1"}]}))
+    subprocess.run(["bash", str(root / "source" / "run_autograder")], capture_output=True, timeout=300,
+                   env=env | {"AUTOGRADER_ROOT": str(root), "GRADER_PYTHON": sys.executable})
+    results = json_module.loads((root / "results" / "results.json").read_text())
+    assert len(results["tests"]) == len(answers), results.get("output")
+    assert all(test["status"] == "failed" for test in results["tests"])
+    assert not [test for test in results["tests"] if "could not be checked in time" in test["output"]]

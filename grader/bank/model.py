@@ -15,20 +15,23 @@ from typing import Any
 import jinja2
 import sympy
 
-from grader.bank.params import ParamSpec, parse_param
+from grader.bank.params import ParamSpec, derived_order, parse_param
 from grader.bank.pools import Pool, read_pools
 from grader.bank.solve import SolveError, compile_answer, load_solver_module
 from grader.bank.templates import line_of_name, undeclared_names
+from grader.check.limits import time_limit_problem
 from grader.check.parse import parse_expression
 from grader.check.registry import REGISTRY
+from grader.core.deadline import SOLVER_TIME_LIMIT, CallTimeout, time_limit
 from grader.core.errors import BankError, FormatError, Location
 from grader.core.yamlload import Document, YamlError, load_file
 
 BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description",
-             "decimal_comma", "pools"}
+             "decimal_comma", "pools", "time_limit"}
 QUESTION_KEYS = {"id", "title", "points", "source", "params", "where", "text", "parts", "solution", "tests",
                  "topic", "correction", "lms"}
-PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer", "derived_feedback", "lms"}
+PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer", "derived_feedback", "lms",
+             "time_limit"}
 TEST_KEYS = {"params", "answers", "printed", "note"}
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 TEMPLATE_GLOBALS = {"range", "loop", "true", "false", "none", "dict", "lipsum", "cycler", "joiner", "namespace"}
@@ -79,6 +82,8 @@ class Question:
     correction: str
     location: Location
     lms: bool = True
+    # template name ("text", "solution", "part 'a' prompt") -> (file line of its value, YAML block style)
+    template_starts: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
 
     def part(self, part_id: str) -> Part:
         return next(part for part in self.parts if part.id == part_id)
@@ -100,6 +105,7 @@ class Bank:
     decimal_comma: bool = False  # read "1,5" as 1.5 in every number part
     pools: tuple[Pool, ...] = ()
     by_id: dict[str, Question] = field(default_factory=dict)
+    time_limit: float | None = None  # seconds per part's check, for parts that set none
 
     def __post_init__(self) -> None:
         self.by_id = {question.id: question for question in self.questions}
@@ -154,8 +160,9 @@ class _Reader:
         solvers = None
         if solver_path.exists():
             try:
-                solvers = load_solver_module(solver_path)
-            except Exception as error:  # instructor code failed to import: say where
+                with time_limit(SOLVER_TIME_LIMIT):  # a module that loops at import must not hang every command
+                    solvers = load_solver_module(solver_path)
+            except (Exception, CallTimeout) as error:  # instructor code failed to import: say where
                 raise self.fail(f"solver module {solver_path.name} failed to import: {error}", ("solvers",)) from error
         elif data.get("solvers"):
             raise self.fail(f"solver module {solver_path.name} not found beside the bank", ("solvers",))
@@ -173,7 +180,17 @@ class _Reader:
         pools = read_pools(data.get("pools"), [q.id for q in questions], self.doc.where)
         return Bank(bank_id, str(data["title"]), self.path, questions, solvers,
                     bool(data.get("show_answers", False)), bool(data.get("practice", False)),
-                    solver_path if solvers else None, bool(data.get("decimal_comma", False)), pools)
+                    solver_path if solvers else None, bool(data.get("decimal_comma", False)), pools,
+                    time_limit=self.time_limit(data, ("time_limit",)))
+
+    def time_limit(self, raw: dict[str, Any], where: tuple[Any, ...], question: str | None = None,
+                   part: str | None = None) -> float | None:
+        if "time_limit" not in raw:
+            return None
+        problem = time_limit_problem(raw["time_limit"])
+        if problem:
+            raise self.fail(problem, where, question, part)
+        return float(raw["time_limit"])
 
     def identifier(self, value: Any, where: tuple[Any, ...], what: str, question: str | None = None) -> str:
         text = str(value)
@@ -201,6 +218,10 @@ class _Reader:
                 params[name] = parse_param(name, params_raw[name], names, self.doc.where(at + ("params", name)))
             except BankError as error:
                 raise BankError(error.message, error.location.with_context(qid), error.hint) from error
+        try:
+            derived_order(params)
+        except ValueError as error:  # a cycle: say so now, for every command, not on the first draw
+            raise self.fail(str(error), at + ("params",), qid) from error
         constraints = []
         for index, rule in enumerate(raw.get("where") or []):
             try:
@@ -220,9 +241,16 @@ class _Reader:
         points = raw.get("points", default_points)
         if not isinstance(points, (int, float)) or isinstance(points, bool) or points < 0:
             raise self.fail("points must be a number >= 0", at + ("points",), qid)
+        starts = {"text": self.template_start(at + ("text",)), "solution": self.template_start(at + ("solution",)),
+                  **{f"part '{p.id}' prompt": self.template_start(at + ("parts", i, "prompt"))
+                     for i, p in enumerate(parts)}}
         return Question(qid, str(raw["title"]), float(points), str(raw.get("source") or ""), params, constraints,
                         text, solution, parts, tests, str(raw.get("correction") or ""), self.doc.where(at),
-                        raw.get("lms", True) is not False)
+                        raw.get("lms", True) is not False, template_starts=starts)
+
+    def template_start(self, where: tuple[Any, ...]) -> tuple[int | None, str | None]:
+        """Where a template's text starts in the file, so a render error can name the file line."""
+        return self.doc.positions.get(where, (None, None))[0], self.doc.block_scalars.get(where)
 
     def template(self, source: Any, at: tuple[Any, ...], qid: str, names: set[str], part: str | None = None) -> str:
         if not isinstance(source, str):
@@ -257,6 +285,8 @@ class _Reader:
                 raise self.fail("derived_feedback must map derived notes to sentences", at + ("derived_feedback",),
                                 qid, part_id)
             settings["derived_feedback"] = {str(k).removeprefix("derived:"): v for k, v in named.items()}
+        if "time_limit" in raw:
+            settings["time_limit"] = self.time_limit(raw, at + ("time_limit",), qid, part_id)
         for problem in checker.validate(settings):
             raise self.fail(problem, at, qid, part_id)
         variables = list(settings.get("variables") or []) + checker.answer_names(settings)
@@ -271,7 +301,7 @@ class _Reader:
             reference = settings.get("reference") or settings["function"]
             if solvers is None or not callable(getattr(solvers, reference, None)):
                 raise self.fail(f"reference solver '{reference}' not found in the bank's solver module", at, qid,
-                                part_id)
+                                part_id, hint=_did_you_mean(reference, solvers))
         answer = None
         if "answer" in raw:
             answer = self.compiled(raw["answer"], at + ("answer",), qid, part_id, names + variables, solvers)
@@ -303,7 +333,7 @@ class _Reader:
         if isinstance(compiled, dict) and "solver" in compiled:
             if solvers is None or not callable(getattr(solvers, compiled["solver"], None)):
                 raise self.fail(f"solver function '{compiled['solver']}' not found in the bank's solver module",
-                                at, qid, part_id)
+                                at, qid, part_id, hint=_did_you_mean(compiled["solver"], solvers))
         return compiled
 
     def test(self, raw: Any, at: tuple[Any, ...], qid: str, params: dict[str, ParamSpec],
@@ -325,3 +355,17 @@ class _Reader:
             raise self.fail("a test with printed answers needs a note naming the printed source", at, qid)
         return QuestionTest(dict(given), dict(raw.get("answers") or {}), dict(raw.get("printed") or {}),
                             str(raw.get("note") or ""), self.doc.where(at).with_context(qid))
+
+
+def _did_you_mean(name: str, solvers: ModuleType | None) -> str:
+    """A hint naming the closest function in the solver module, if one is close."""
+    import difflib
+    import inspect
+
+    if solvers is None:
+        return "the bank has no solver module beside it"
+    functions = [n for n, f in vars(solvers).items() if inspect.isfunction(f) and not n.startswith("_")]
+    close = difflib.get_close_matches(name, functions, n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "functions in the module: " + (", ".join(sorted(functions)[:12]) or "none")

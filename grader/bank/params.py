@@ -182,11 +182,20 @@ def derived_order(specs: dict[str, ParamSpec]) -> list[str]:
             if all(str(s) not in pending for s in spec.expression.free_symbols)
         )
         if not ready:
-            raise ValueError("derived parameters depend on each other in a cycle: " + ", ".join(sorted(pending)))
+            raise ValueError("derived parameters depend on each other in a cycle: " + _cycle(pending))
         order.extend(ready)
         for name in ready:
             del pending[name]
     return order
+
+
+def _cycle(pending: dict[str, ParamSpec]) -> str:
+    """One cycle among the derived parameters left, written a -> b -> a."""
+    path, name = [], sorted(pending)[0]
+    while name not in path:
+        path.append(name)
+        name = sorted(str(s) for s in pending[name].expression.free_symbols if str(s) in pending)[0]
+    return " -> ".join(path[path.index(name):] + [name])
 
 
 def draw_values(
@@ -198,14 +207,20 @@ def draw_values(
     """
     order = derived_order(specs)
     failures: dict[str, int] = {}
+    drawn = {name for name, spec in specs.items() if spec.is_drawn}
+    # Rules on drawn parameters alone are checked before deriving, so a where: rule can exclude the draws
+    # for which a derived parameter is undefined. The accepted draw is the same either way.
+    early = [(text, rule) for text, rule in constraints if {str(s) for s in rule.free_symbols} <= drawn]
     for attempt in range(MAX_ATTEMPTS):
         display = {name: draw_one(spec, draws, f"{attempt}:{name}") for name, spec in specs.items() if spec.is_drawn}
         exact = {name: exact_value(value) for name, value in display.items()}
         values = ParamValues(display, exact)
+        failed = next((text for text, rule in early if rule.xreplace(values.substitution()) is not sympy.true), None)
+        if failed is not None:
+            failures[failed] = failures.get(failed, 0) + 1
+            continue
         for name in order:
-            result = specs[name].expression.xreplace(values.substitution())
-            if not result.is_number:
-                raise ValueError(f"derived parameter '{name}' did not evaluate to a number (got {result})")
+            result = derive(name, specs[name], values)
             exact[name] = result
             display[name] = display_value(result)
         failed = next((text for text, rule in constraints if rule.xreplace(values.substitution()) is not sympy.true), None)
@@ -224,7 +239,21 @@ def fixed_values(specs: dict[str, ParamSpec], given: dict[str, Any]) -> ParamVal
     for name in derived_order(specs):
         if name in given:
             continue
-        result = specs[name].expression.xreplace(values.substitution())
+        result = derive(name, specs[name], values)
         exact[name] = result
         display[name] = display_value(result)
     return values
+
+
+def derive(name: str, spec: ParamSpec, values: ParamValues) -> sympy.Basic:
+    """One derived parameter's value; ValueError naming the draw when it is undefined."""
+    result = spec.expression.xreplace(values.substitution())
+    drawn = ", ".join(f"{k}={v}" for k, v in values.display.items() if v is not None)
+    if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ValueError(f"derived parameter '{name}' divides by zero (or is undefined) when {drawn}; "
+                         "add a where: rule that excludes it")
+    if not result.is_number:
+        raise ValueError(f"derived parameter '{name}' did not evaluate to a number (got {result})")
+    if isinstance(result, sympy.Expr) and result.is_extended_real is False:
+        raise ValueError(f"derived parameter '{name}' is not a real number when {drawn} (got {result})")
+    return result

@@ -49,7 +49,11 @@ def load_solver_module(path: Path) -> ModuleType:
         raise SolveError(f"cannot import solver module {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:  # a half-imported module must not be found by the next load
+        sys.modules.pop(name, None)
+        raise
     return module
 
 

@@ -20,7 +20,7 @@ from grader.core.yamlload import YamlError, load_file
 
 # Part settings a student may see: they only say how an answer is read.
 READING_SETTINGS = {"id", "type", "prompt", "variables", "functions", "implicit_multiplication", "percent",
-                    "sigfigs", "decimals", "options", "function", "compare", "weight"}
+                    "sigfigs", "decimals", "options", "function", "compare", "weight", "time_limit"}
 QUESTION_KEYS = {"id", "title", "points", "source", "text", "parts"}
 
 
@@ -63,7 +63,8 @@ def student_copy(data: dict[str, Any]) -> dict[str, Any]:
         kept = {key: question[key] for key in question if key in QUESTION_KEYS and key != "parts"}
         kept["parts"] = [reading_settings(part) for part in question.get("parts") or [] if isinstance(part, dict)]
         questions.append(kept)
-    copy = {"id": data.get("id"), "title": data.get("title"), "student_copy": True, "questions": questions}
+    limit = {"time_limit": data["time_limit"]} if "time_limit" in data else {}
+    copy = {"id": data.get("id"), "title": data.get("title"), **limit, "student_copy": True, "questions": questions}
     if data.get("pools"):  # which questions are pooled is on every problem set anyway; who gets which is not here
         copy["pools"] = [{"pick": pool.get("pick"), "from": list(pool.get("from") or [])}
                          for pool in data["pools"] if isinstance(pool, dict)]
@@ -100,7 +101,10 @@ def load_shape(path: str | Path) -> BankShape:
         parts = []
         for part in question.get("parts") or []:
             if isinstance(part, dict) and "id" in part and "type" in part:
-                parts.append(PartShape(str(part["id"]), str(part["type"]), reading_settings(part)))
+                spec = reading_settings(part)
+                if "time_limit" in data and "time_limit" not in spec:  # the bank's limit, for grader check
+                    spec["time_limit"] = data["time_limit"]
+                parts.append(PartShape(str(part["id"]), str(part["type"]), spec))
         shape.by_id[str(question["id"])] = QuestionShape(str(question["id"]), parts)
     for pool in data.get("pools") or []:
         if isinstance(pool, dict) and isinstance(pool.get("pick"), int) and isinstance(pool.get("from"), list):

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 
 def _latex_cell(value: Any) -> str:
@@ -75,5 +75,27 @@ def line_of_name(source: str, name: str) -> int:
     return 1
 
 
+class TemplateRenderError(Exception):
+    """A template failed while rendering (sandbox refusal, undefined name, bad filter argument)."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+def _template_line(error: BaseException) -> int | None:
+    """The template line jinja2 puts into the traceback (its frames are named <template>)."""
+    line, trace = None, error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == "<template>":
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
+
+
 def render(source: str, context: dict[str, Any]) -> str:
-    return compile_template(source).render(**context)
+    try:
+        return compile_template(source).render(**context)
+    except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, AttributeError, LookupError) as error:
+        reason = "the sandbox refused it: " if isinstance(error, SecurityError) else ""
+        raise TemplateRenderError(f"{reason}{type(error).__name__}: {error}", _template_line(error)) from error

@@ -16,9 +16,10 @@ from grader.bank.mistake_sources import formula_of, inexact_mistake, solver_vari
 from grader.bank.model import Bank, Part, Question
 from grader.bank.params import ParamValues, draw_values, fixed_values
 from grader.bank.solve import evaluate_answer, python_value
-from grader.bank.templates import render
+from grader.bank.templates import TemplateRenderError, render
 from grader.check.registry import REGISTRY
-from grader.core.errors import BankError
+from grader.core.deadline import CallTimeout
+from grader.core.errors import BankError, Location
 from grader.core.variant_seed import Draws, variant_seed
 
 
@@ -39,17 +40,32 @@ class Variant:
         return REGISTRY.get(spec["type"]).format(spec.get("answer"), spec) if spec.get("answer") is not None else ""
 
     def render_text(self) -> str:
-        return render(self.question.text, self.params)
+        return self._render("text", self.question.text, self.params)
 
     def render_prompt(self, part: Part) -> str:
-        return render(part.prompt, self.params) if part.prompt else ""
+        return self._render(f"part '{part.id}' prompt", part.prompt, self.params) if part.prompt else ""
 
     def render_solution(self) -> str:
         if not self.question.solution:
             return ""
         answers = {part_id: self.reference_text(part_id) for part_id in self.parts}
         latex = {part_id: reference_latex(spec) for part_id, spec in self.parts.items()}
-        return render(self.question.solution, {**self.params, "answer": answers, "latex": latex})
+        return self._render("solution", self.question.solution, {**self.params, "answer": answers, "latex": latex})
+
+    def _render(self, which: str, source: str, context: dict[str, Any]) -> str:
+        """Render one template; a failure names the template, its line and the parameters."""
+        try:
+            return render(source, context)
+        except TemplateRenderError as error:
+            line = f" line {error.line}" if error.line else ""
+            shown = ", ".join(f"{k}={v}" for k, v in self.params.items())
+            where = self.question.location
+            start, style = self.question.template_starts.get(which, (None, None))
+            if start is not None and error.line:  # "|" text starts on the line after the key; plain text on it
+                file_line = start + error.line if style == "|" else start if style == ">" else start + error.line - 1
+                where = Location(where.file, file_line)
+            raise BankError(f"the {which} template failed at its{line} for {shown or 'these parameters'}: "
+                            f"{error.message}", where.with_context(self.question.id)) from error
 
 
 def reference_latex(spec: dict[str, Any]) -> str:
@@ -87,6 +103,15 @@ def resolve(bank: Bank, question: Question, values: ParamValues, draws: Draws | 
             parts[part.id] = resolve_part(bank, part, values, draws)
         except BankError:
             raise
+        except CallTimeout as error:  # a solver that loops: name the part, the seed and the params
+            shown = ", ".join(f"{k}={v}" for k, v in values.display.items())
+            raise BankError(f"reference answer for seed {seed_hex[:12] or 'test'} with {shown} {error}",
+                            part.location) from error
+        except TemplateRenderError as error:  # option text or mistake feedback: not the reference's fault
+            shown = ", ".join(f"{k}={v}" for k, v in values.display.items())
+            line = f" line {error.line}" if error.line else ""
+            raise BankError(f"an option or mistake feedback template failed at its{line} for {shown}: "
+                            f"{error.message}", part.location) from error
         except Exception as error:  # a solver (instructor code) raised: name question, seed and params
             shown = ", ".join(f"{k}={v}" for k, v in values.display.items())
             raise BankError(
@@ -103,6 +128,8 @@ def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | Non
     spec["show_answer"] = bank.show_answers if part.show_answer is None else part.show_answer
     if bank.decimal_comma and "decimal_comma" in checker.settings:
         spec.setdefault("decimal_comma", True)
+    if bank.time_limit is not None:
+        spec.setdefault("time_limit", bank.time_limit)
     if "options" in spec:
         # Number the options as written in the bank, so statistics agree across shuffled variants.
         options = [{**option, "number": index} for index, option in enumerate(spec["options"], start=1)]
@@ -131,8 +158,9 @@ def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | Non
             if kept:
                 spec.setdefault("inexact_mistakes", []).append(kept)
             continue
-        if _same(wrong, spec["answer"]):
-            continue  # on this variant the "mistake" is the right answer
+        if _same(wrong, spec["answer"]):  # on this variant the "mistake" is the right answer; validate says so
+            spec.setdefault("mistakes_equal_to_answer", []).append(mistake.note)
+            continue
         earlier = next((m for m in mistakes if _same(wrong, m["answer"])), None)
         if earlier is not None:  # indistinguishable here: the first declared wins; validate reports it
             spec.setdefault("shadowed_mistakes", []).append((mistake.note, earlier["note"]))

@@ -53,6 +53,8 @@ class Checker:
     needs_answer: ClassVar[bool] = True
     #: whether the part is answered in an answers file (code parts are graded from the notebook)
     in_answers_file: ClassVar[bool] = True
+    #: whether the input caps alone bound the whole check; if not, it runs in the killable worker
+    bounded: ClassVar[bool] = False
 
     def validate(self, spec: Mapping[str, Any]) -> list[str]:
         """Problems with the part's settings, as short sentences."""

@@ -37,6 +37,7 @@ class ParseLimits:
     max_number_digits: int = 400  # numbers may not exceed 10**max_number_digits
     max_factorial: int = 200
     max_nodes: int = 2000
+    max_work: int = 60000  # the cost cap, counted while building: nodes plus the size of every sum and product made
 
 
 # name -> (sympy constructor, min args, max args or None for "any")
@@ -53,6 +54,10 @@ DEFAULT_FUNCTIONS: frozenset[str] = frozenset(_FUNCTIONS)
 _CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E}
 _EXP_LIKE = frozenset({"exp", "sinh", "cosh"})  # grow like e**x, so their numeric argument is capped
 _FLOOR_MAX = 1e50
+# Unevaluated: sympy's automatic evaluation of a function (or a fractional power) of a symbolic argument asks its
+# assumption system questions whose cost has no useful bound: cosh(ln(cosh(((x+y)^2)^10))), 51 characters,
+# took 14 s in log's eval; min() of three mixed terms took as long. So student text builds these
+# unevaluated; checking evaluates them numerically at points, which costs the same either way.
 _UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 _NUMBER_RE = re.compile(r"(?:([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))(?:[eE]([+-]?[0-9]+))?")
@@ -123,6 +128,7 @@ class _Parser:
         self.bars: list[int] = []  # offsets of open |x| bars
         self.numbers: list[sympy.Rational] = []
         self.offsets: list[int] = []  # rebuilt index -> original offset
+        self.work = 0  # see charge()
 
     def fail(self, message: str, offset: int | None, hint: str = "") -> FormatError:
         return FormatError(message, text=self.text, offset=offset, hint=hint)
@@ -319,8 +325,16 @@ class _Parser:
         return self.offsets[col] if col is not None and col < len(self.offsets) else None
 
     # ----- stage 4: sympy objects -------------------------------------------
+    def charge(self, node: ast.AST, units: int = 1) -> None:
+        """The cost cap. Each sum or product sympy makes costs its number of terms (it flattens them again
+        each time), so a long chain is charged what it really costs, and refused in milliseconds."""
+        self.work += units
+        if self.work > self.limits.max_work:
+            raise self.fail("the expression is too complex to check", self.at(node), "try a simpler form")
+
     def build(self, node: ast.expr) -> tuple[sympy.Basic, float]:
         """Return (value, weight); weight is the product of nested numeric exponents on symbols."""
+        self.charge(node)
         if isinstance(node, ast.BinOp):
             chain, cur = [], node
             while isinstance(cur, ast.BinOp) and (not chain or _BIN_OPS[type(cur.op)] == _BIN_OPS[type(node.op)] != "pow"):
@@ -330,6 +344,7 @@ class _Parser:
             for op_node in reversed(chain):
                 right, rw = self.build(op_node.right)
                 value, weight = self.binop(op_node, value, weight, right, rw)
+                self.charge(op_node, len(value.args) if isinstance(value, (sympy.Add, sympy.Mul)) else 1)
             return value, weight
         if isinstance(node, ast.UnaryOp):
             value, weight = self.build(node.operand)
@@ -377,7 +392,7 @@ class _Parser:
     def power(self, node: ast.BinOp, base: sympy.Basic, bw: float, exp: sympy.Basic) -> tuple[sympy.Basic, float]:
         lim, where = self.limits, self.at(node.right)
         if not (isinstance(exp, sympy.Expr) and exp.is_number):
-            return sympy.Pow(base, exp), bw  # symbolic exponent: nothing to compute now
+            return sympy.Pow(base, exp, evaluate=self.trusted), bw  # symbolic exponent: nothing to compute now
         abs_exp = self.magnitude(exp)
         if base == 0 and exp.is_extended_negative:
             raise self.fail("division by zero", where, "0 cannot be raised to a negative power")
@@ -390,6 +405,8 @@ class _Parser:
             weight, base_size = 1, base
         if abs_exp * self.log_size(base_size) > lim.max_number_digits:
             raise self.fail("number too large", where, f"numbers may have at most {lim.max_number_digits} digits")
+        if not self.trusted and not base.is_number and not exp.is_Integer:  # unevaluated: see the note at _FLOOR_MAX
+            return sympy.Pow(base, exp, evaluate=False), weight
         return sympy.Pow(base, exp), weight
 
     def call(self, node: ast.Call) -> tuple[sympy.Basic, float]:
@@ -411,6 +428,8 @@ class _Parser:
             if name in ("floor", "ceil") and not args[0].is_Rational and self.magnitude(args[0]) > _FLOOR_MAX:
                 # the integer part of a huge irrational costs sympy seconds of high-precision evaluation
                 raise self.fail(f"{name} needs a number below 10^50", self.at(node.args[0]))
+        if not self.trusted and not all(isinstance(a, sympy.Expr) and a.is_number for a in args):
+            return fn(*args, evaluate=False), max(b[1] for b in built)
         return fn(*args), max(b[1] for b in built)
 
     @staticmethod

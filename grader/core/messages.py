@@ -17,6 +17,7 @@ FEEDBACK = {
     "blank": "No answer was given.",
     "pending": "Recorded for manual grading.",
     "timeout": "Your answer could not be checked in time; try a simpler form.",
+    "timeout-read": "this answer could not be read in time; try a simpler form",
     "internal": "Your answer could not be checked because of a problem on our side; it will be reviewed.",
     # integer and number
     "thousands-separator": "Remove the thousands separator: write {clean} instead of {raw}.",

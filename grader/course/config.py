@@ -11,10 +11,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.core.errors import BankError, Location
+from grader.core.errors import BankError, GraderError, Location
 from grader.core.yamlload import YamlError, load_file
 
 DEMO_SECRET = "grader-demo-secret-do-not-use-for-a-real-course"
+SAMPLE_CLASS_IDS = frozenset(f"s{number:03d}" for number in range(1, 11))  # submissions/roster.csv
 IDENTITY_FIELDS = ("sid", "email", "id")
 
 
@@ -57,3 +58,33 @@ def resolve_secret(option: str | None, config: CourseConfig, *, demo: bool = Fal
         warning = ("warning: using the public demo secret; every student can recompute these variants. "
                    "Set GRADER_SECRET for a real course.")
     return secret, warning
+
+
+def refuse_demo_secret(secret: str, action: str, *, roster_ids: list[str] | None = None,
+                       allowed: bool = False) -> None:
+    """Stop the public demo secret from reaching a real course.
+
+    Anyone with the public repository can compute every variant from it, so it may not be packed into
+    an autograder or export, nor grade a roster other than the bundled sample class, unless the caller
+    passes ``allowed`` (the CLI's ``--allow-demo-secret``, for a trial run).
+    """
+    if secret != DEMO_SECRET or allowed:
+        return
+    if roster_ids is not None and set(roster_ids) <= SAMPLE_CLASS_IDS:
+        return
+    raise GraderError(f"the public demo secret cannot be used to {action}",
+                      hint="set GRADER_SECRET or pass --secret-file with your course's own secret; "
+                           "--allow-demo-secret overrides this for a trial run")
+
+
+def read_secret_file(path: str | Path) -> str:
+    """The secret in a file; an empty file is an error, never a fallback to another secret."""
+    try:
+        secret = Path(path).read_text(encoding="utf-8-sig").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise GraderError(f"cannot read the secret file: {getattr(error, 'strerror', None) or error}",
+                          Location(str(path))) from error
+    if not secret:
+        raise GraderError("the secret file is empty", Location(str(path)),
+                          "put the course secret on its first line")
+    return secret

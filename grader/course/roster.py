@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,8 @@ def read_roster(path: str | Path, id_column: str | None = None) -> list[Student]
     role_column = headers.get("role")
     students, seen = [], {}
     for line, row in enumerate(reader, start=2):
-        student_id = (row.get(column) or "").strip()
+        # NFC: a file named on macOS (NFD) must match the same id typed elsewhere (NFC)
+        student_id = unicodedata.normalize("NFC", (row.get(column) or "").strip())
         if not student_id or student_id.lower() == "points possible" or (row.get(name_column or "") or "").strip().lower() == "points possible":
             continue
         if role_column and (row.get(role_column) or "student").strip().lower() not in ("student", ""):

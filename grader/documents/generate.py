@@ -18,7 +18,9 @@ from grader.bank.model import Bank
 from grader.bank.pools import assigned_questions
 from grader.bank.student_bank import write_student_bank
 from grader.bank.variant import Variant, make_variant
+from grader.core.deadline import SOLVER_TIME_LIMIT, time_limit
 from grader.core.files import safe_name, write_atomic
+from grader.core.safe_text import spreadsheet_row
 from grader.course.roster import Student
 from grader.documents.exam import exam_code, render_exam_html
 from grader.documents.pages import render_answer_key, render_problem_set
@@ -36,7 +38,9 @@ class GenerateResult:
 
 
 def student_variants(bank: Bank, secret: str, student: Student) -> list[Variant]:
-    return [make_variant(bank, question, secret, student.id) for question in assigned_questions(bank, secret, student.id)]
+    with time_limit(SOLVER_TIME_LIMIT):  # solvers are instructor code: one that loops ends with a message
+        return [make_variant(bank, question, secret, student.id)
+                for question in assigned_questions(bank, secret, student.id)]
 
 
 def generate(bank: Bank, students: list[Student], secret: str, out_dir: str | Path, *, key: bool = False,
@@ -98,6 +102,6 @@ def generate(bank: Bank, students: list[Student], secret: str, out_dir: str | Pa
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["student_id", "question", "part", "type", "answer"])
-        writer.writerows(rows)
+        writer.writerows(spreadsheet_row(row) for row in rows)  # ids and answers may start with = or -
         result.key_csv = write_atomic(out / "answer_key.csv", buffer.getvalue())
     return result

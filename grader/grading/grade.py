@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from grader.bank.model import Bank
 from grader.bank.pools import assigned_questions, not_assigned
 from grader.bank.variant import make_variant
-from grader.check.answer import check_answer
 from grader.check.base import CheckResult
+from grader.check.limits import check_part
 from grader.check.registry import answers_file_parts, auto_graded
 from grader.core.messages import feedback
+from grader.core.safe_text import cap_answer
 from grader.grading.submission import Submission
 
 
@@ -70,7 +71,7 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
             raw = answers.get(part.id)
             spec = variant.parts[part.id]
             try:
-                check = check_answer(spec, raw)
+                check = check_part(spec, raw)  # under the part's time and memory limit
             except Exception as error:  # a bug of ours must not cost the student the other parts
                 traceback.print_exc(file=sys.stderr)  # for the instructor's log, never the student's feedback
                 check = CheckResult("invalid", 0.0, feedback("internal"), f"internal-error:{type(error).__name__}",
@@ -79,7 +80,10 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
                                        f"({type(error).__name__}); this part will be reviewed by hand")
             max_points = question.part_points(part)
             points = max_points if check.score == 1.0 else round(max_points * check.score, 6)
-            result.parts.append(PartResult(question.id, part.id, part.type, max_points, points, check, raw))
+            # every later view (feedback, results.json, statistics) echoes these, so they are capped once here
+            check = replace(check, answer=cap_answer(check.answer))
+            result.parts.append(PartResult(question.id, part.id, part.type, max_points, points, check,
+                                           cap_answer(raw)))
     return result
 
 

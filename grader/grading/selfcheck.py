@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.bank.student_bank import BankShape
-from grader.check.answer import check_answer
-from grader.check.registry import REGISTRY, answers_file_parts
-from grader.core.errors import FormatError
+from grader.check.limits import check_part, parse_part
+from grader.check.registry import answers_file_parts
 from grader.core.messages import format_answer_error
 from grader.grading.submission import read_submission
 
@@ -52,9 +51,8 @@ def self_check(shape: BankShape, student_id: str, path: str | Path, practice=Non
             report.answered += 1
             line = submission.positions.get((question.id, part.id))
             where = f"{Path(path).name}:{line}: {label}" if line else label
-            try:
-                REGISTRY.get(part.type).parse(str(raw), part.spec)
-            except FormatError as error:
+            error = parse_part(part.spec, str(raw))  # under the part's time and memory limit
+            if error is not None:
                 if not error.text:
                     error.text = str(raw)
                 report.unreadable.append(f"{where}: {format_answer_error(error)}")
@@ -81,5 +79,5 @@ def _verdict(practice, student_id: str, question_id: str, part_id: str, raw: str
 
     bank, secret = practice
     spec = make_variant(bank, bank.by_id[question_id], secret, student_id).parts[part_id]
-    result = check_answer(spec, raw)
+    result = check_part(spec, raw)
     return f"{result.verdict} ({result.feedback})"

@@ -16,8 +16,10 @@ from typing import Any
 
 from grader.bank.model import Bank
 from grader.core.errors import Location, SubmissionError
+from grader.core.messages import shorten
 from grader.core.yamlload import MAX_SUBMISSION_BYTES, YamlError, decode_text, parse_text
 
+MAX_KEY_WARNINGS = 10  # a file with thousands of unknown keys gets ten warnings and a count, not thousands
 IGNORED_CLAIMS = ("student", "student_id", "sid", "id", "email", "name", "seed", "variant", "score", "points",
                   "grade", "secret")
 
@@ -70,6 +72,7 @@ def submission_from_data(data: Any, bank: Bank, student_id: str, source: str = "
             if key != "answers":
                 _claim(submission, str(key), student_id, data[key])
         data = data["answers"]
+    unknown: list[str] = []
     for key, value in data.items():
         key = str(key)
         question = bank.by_id.get(key)
@@ -77,14 +80,14 @@ def submission_from_data(data: Any, bank: Bank, student_id: str, source: str = "
             if key.lower() in IGNORED_CLAIMS:
                 _claim(submission, key, student_id, data.get(key))
             else:
-                submission.warnings.append(f"unknown question id '{key}' (ignored)")
+                unknown.append(key)
             continue
         answers: dict[str, str | None] = {}
         if isinstance(value, dict):
             for part_id, part_value in value.items():
                 part_id = str(part_id)
                 if part_id not in {part.id for part in question.parts}:
-                    submission.warnings.append(f"question '{key}' has no part '{part_id}' (ignored)")
+                    submission.warnings.append(f"question '{key}' has no part '{shorten(part_id)}' (ignored)")
                     continue
                 answers[part_id] = _text(submission, key, part_id, part_value)
                 line = positions.get(("answers", key, part_id), positions.get((key, part_id), (None,)))[0]
@@ -99,6 +102,10 @@ def submission_from_data(data: Any, bank: Bank, student_id: str, source: str = "
             submission.warnings.append(f"question '{key}' has parts {', '.join(p.id for p in question.parts)}; "
                                        "answer each part under the question id")
         submission.answers[key] = answers
+    for key in unknown[:MAX_KEY_WARNINGS]:
+        submission.warnings.append(f"unknown question id '{shorten(key)}' (ignored)")
+    if len(unknown) > MAX_KEY_WARNINGS:
+        submission.warnings.append(f"… and {len(unknown) - MAX_KEY_WARNINGS:,} more unknown question ids (ignored)")
     return submission
 
 

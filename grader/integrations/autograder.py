@@ -108,18 +108,30 @@ def student_identity(metadata: dict, identity: str) -> str | None:
     if not users or not isinstance(users[0], dict):
         return None
     value = users[0].get(identity)
-    return str(value).strip() if value not in (None, "") else None
+    if value in (None, ""):
+        return None
+    import unicodedata
+
+    return unicodedata.normalize("NFC", str(value).strip())
 
 
-def find_answers(submission_dir: Path) -> Path | None:
-    for name in ANSWER_NAMES:
-        if (submission_dir / name).is_file():
-            return submission_dir / name
+def answer_candidates(submission_dir: Path) -> list[Path]:
+    """Every uploaded file that could be the answers file, named answers.* first."""
     candidates = sorted(p for p in submission_dir.rglob("*")
                         if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".json")
                         # macOS zips carry __MACOSX/._name resource forks: never the answers
                         and "__MACOSX" not in p.parts and not p.name.startswith("."))
-    return candidates[0] if candidates else None
+    named = [submission_dir / name for name in ANSWER_NAMES if (submission_dir / name).is_file()]
+    return named + [p for p in candidates if p not in named]
+
+
+def find_answers(submission_dir: Path) -> Path | None:
+    """The answers file: answers.yaml (or .yml, .json) at the top, else the only answers-like file."""
+    candidates = answer_candidates(submission_dir)
+    if candidates and (candidates[0].parent == submission_dir and candidates[0].name in ANSWER_NAMES
+                       or len(candidates) == 1):
+        return candidates[0]
+    return None
 
 
 def run(root: str | Path) -> dict:
@@ -160,17 +172,39 @@ def _grade(root: Path) -> dict:
     if student_id is None:
         return error_results(f"Your Gradescope account has no {config.get('identity', 'sid')} on file, so your "
                              "personal variant cannot be found. Please tell your instructor.")
-    answers = find_answers(root / "submission")
+    submission_dir = root / "submission"
+    answers, candidates = find_answers(submission_dir), answer_candidates(submission_dir)
+    if answers is None and candidates:  # several files and none named answers.*: guessing could grade the wrong one
+        names = ", ".join(_shown(p, submission_dir) for p in candidates[:10])
+        return error_results(f"Several files were uploaded ({names}) and none is named answers.yaml, so it is not "
+                             "clear which one holds your answers. Upload one file named answers.yaml.")
     if answers is None:
         return error_results("No answers file was found. Upload answers.yaml (or answers.json) with your answers.")
     from grader.bank.model import load_bank
-    from grader.jobs.grade_class import grade_file
+    from grader.core.deadline import CallTimeout, time_limit
+    from grader.jobs.grade_class import SUBMISSION_TIMEOUT, grade_file
     from grader.report.gradescope import results_json
 
     bank = load_bank(source / config["bank"])
     secret = (source / config.get("secret_file", SECRET_NAME)).read_text(encoding="utf-8").strip()
-    result = grade_file(bank, secret, student_id, answers)
+    try:
+        with time_limit(SUBMISSION_TIMEOUT):  # each part has its own limit; this bounds the bank's solvers too
+            result = grade_file(bank, secret, student_id, answers)
+    except CallTimeout:
+        print(f"grading {student_id} took longer than {SUBMISSION_TIMEOUT:g} s (a solver that loops?)")
+        return error_results(f"Grading took longer than {SUBMISSION_TIMEOUT:g} s and was stopped. Your submission "
+                             "is kept; please tell your instructor.")
+    others = [_shown(p, submission_dir) for p in candidates if p != answers]
+    if others:
+        result.warnings.insert(0, f"graded {_shown(answers, submission_dir)}; not graded: {', '.join(others[:10])}"
+                               + (f" and {len(others) - 10} more" if len(others) > 10 else ""))
     return results_json(bank, result)
+
+
+def _shown(path: Path, folder: Path) -> str:
+    from grader.core.messages import shorten
+
+    return shorten(str(path.relative_to(folder)), 60)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,9 @@ without one).
 from __future__ import annotations
 
 import json
+import sys
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ from grader.bank.model import Bank, load_bank
 from grader.core.errors import GraderError
 from grader.core.files import safe_name, write_atomic
 from grader.core.messages import format_error
+from grader.core.safe_text import terminal_text
 from grader.course.roster import Student
 from grader.documents.render import html_page
 from grader.grading.grade import SubmissionResult, empty_result, grade_submission
@@ -59,12 +62,13 @@ def collect_submissions(paths: list[Path], students: list[Student]
     notes: dict[str, list[str]] = {}
     taken = {safe_name(s.id) for s in students}
     for file in files:
-        student_id = by_name.get(file.stem)
+        stem = unicodedata.normalize("NFC", file.stem)  # roster ids are NFC too (course.roster)
+        student_id = by_name.get(stem)
         if student_id is None:
             # Not on the roster: graded under its file name, which must not reuse a student's output files.
-            student_id, suffix = file.stem, 1
+            student_id, suffix = stem, 1
             while safe_name(student_id) in taken:
-                student_id, suffix = f"{file.stem}-unmatched{suffix if suffix > 1 else ''}", suffix + 1
+                student_id, suffix = f"{stem}-unmatched{suffix if suffix > 1 else ''}", suffix + 1
             taken.add(safe_name(student_id))
             unmatched.append(file.name)
         if student_id in found:
@@ -87,6 +91,7 @@ def grade_file(bank: Bank, secret: str, student_id: str, path: Path | None) -> S
     try:
         return grade_submission(bank, secret, submission)
     except Exception as error:  # our bug: keep the submission, say so, grade the rest of the class
+        print(terminal_text(f"grading {student_id} failed: {type(error).__name__}: {error}"), file=sys.stderr)
         return empty_result(bank, student_id, "error", f"Internal grading error ({type(error).__name__}); "
                             "the submission is kept and will be regraded.", str(path), secret=secret)
 
@@ -128,23 +133,43 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
     from pebble import ProcessPool
 
     with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(str(bank.path),)) as pool:
-        futures = {student_id: pool.schedule(_grade_in_worker,
-                                             args=(secret, student_id, str(path) if path else None, str(out_dir),
-                                                   notes.get(student_id, [])),
-                                             timeout=SUBMISSION_TIMEOUT)
-                   for student_id, path in items}
+        def schedule(student_id: str, path: Path | None):
+            return pool.schedule(_grade_in_worker, args=(secret, student_id, str(path) if path else None,
+                                                         str(out_dir), notes.get(student_id, [])),
+                                 timeout=SUBMISSION_TIMEOUT)
+
+        futures = {student_id: schedule(student_id, path) for student_id, path in items}
         for student_id, path in items:
-            try:
-                results[student_id] = futures[student_id].result()
-            except Exception as error:  # timeout or a crashed worker: the student still gets a row
-                reason = "grading took too long" if isinstance(error, TimeoutError) else type(error).__name__
-                results[student_id] = empty_result(bank, student_id, "error",
-                                                   f"Internal grading error ({reason}); the submission is kept "
-                                                   "and will be regraded.", str(path or ""), secret=secret)
-                write_student_outputs(bank, results[student_id], out_dir)
+            results[student_id] = _collect(bank, secret, student_id, path, out_dir, futures[student_id], schedule)
             if progress:
                 progress()
     return results
+
+
+def _collect(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path, future,
+             schedule) -> SubmissionResult:
+    """One student's result. A worker that died under the submission (kill -9, the out-of-memory
+    killer) is retried once in a fresh worker; only a second loss, a timeout or our own bug becomes an
+    error row, with the reason, and the rest of the class is graded all the same."""
+    from pebble import ProcessExpired
+
+    for attempt in (1, 2):
+        try:
+            return future.result()
+        except ProcessExpired as error:
+            if attempt == 1:
+                future = schedule(student_id, path)
+                continue
+            reason = f"the grading process stopped twice (exit code {error.exitcode})"
+        except TimeoutError:
+            reason = f"grading took too long (over {SUBMISSION_TIMEOUT:g} s)"
+        except Exception as error:  # our bug in the worker: the student still gets a row
+            reason = type(error).__name__
+        break
+    result = empty_result(bank, student_id, "error", f"Internal grading error: {reason}. The file is kept; grade "
+                          "it again, or review it by hand.", str(path or ""), secret=secret)
+    write_student_outputs(bank, result, out_dir)
+    return result
 
 
 def grade_class(bank: Bank, secret: str, students: list[Student], submission_paths: list[Path], out_dir: Path,

@@ -1,7 +1,7 @@
 """``grader validate``: run every question's own tests, then sweep many seeds.
 
 Like STACK's question tests: fixed parameters with the answers the author
-expects are checked through ``check_answer`` exactly as a student's answer
+expects are checked through ``check_part`` exactly as a student's answer
 would be. Printed answers from a source sheet that disagree with the solver
 are reported; they pass only when the question records a ``correction``.
 The sweep then draws many variants and checks that each renders, that each
@@ -17,9 +17,10 @@ from typing import Any
 
 from grader.bank.model import Bank, Question
 from grader.bank.variant import Variant, fixed_variant, make_variant
-from grader.check.answer import check_answer
+from grader.check.limits import check_part  # every check under the part's time limit
 from grader.check.misconceptions import pair_of_mistakes
 from grader.check.registry import REGISTRY
+from grader.core.deadline import SOLVER_TIME_LIMIT, CallTimeout, time_limit
 from grader.core.errors import BankError, Location
 from grader.grading.submission import answer_to_text
 from grader.jobs.distinguish import PartTally, report_lines, tally_variant
@@ -42,6 +43,7 @@ class QuestionReport:
     seeds_run: int = 0
     distinct_variants: int = 0
     findings: list[Finding] = field(default_factory=list)
+    equal_to_answer: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)  # (part, note) -> seeds
     _keys: set[str] = field(default_factory=set, repr=False)
 
     def add(self, level: str, location: Location, message: str, key: str = "") -> None:
@@ -61,34 +63,39 @@ def answer_text(value: Any) -> str:
     return answer_to_text(value) or ""
 
 
-def validate_bank(bank: Bank, seeds: int = DEFAULT_SEEDS,
-                  progress: Callable[[str], None] | None = None) -> list[QuestionReport]:
+def validate_bank(bank: Bank, seeds: int = DEFAULT_SEEDS, progress: Callable[[str], None] | None = None,
+                  solver_time_limit: float = SOLVER_TIME_LIMIT) -> list[QuestionReport]:
     reports = []
     for question in bank.questions:
-        reports.append(validate_question(bank, question, seeds))
+        reports.append(validate_question(bank, question, seeds, solver_time_limit))
         if progress:
             progress(question.id)
     return reports
 
 
-def validate_question(bank: Bank, question: Question, seeds: int) -> QuestionReport:
+def validate_question(bank: Bank, question: Question, seeds: int,
+                      solver_time_limit: float = SOLVER_TIME_LIMIT) -> QuestionReport:
     report = QuestionReport(question.id)
     for test in question.tests:
         report.tests_run += 1
         try:
-            variant = fixed_variant(bank, question, test.params)
+            with time_limit(solver_time_limit):
+                variant = fixed_variant(bank, question, test.params)
         except BankError as error:
             report.findings.append(Finding("error", error.location, error.message))
             continue
+        except (CallTimeout, ValueError) as error:
+            report.findings.append(Finding("error", test.location, f"this test's variant failed: {error}"))
+            continue
         for part_id, expected in test.answers.items():
-            result = check_answer(variant.parts[part_id], answer_text(expected))
+            result = check_part(variant.parts[part_id], answer_text(expected))
             if result.verdict != "correct":
                 report.findings.append(Finding(
                     "error", test.location.with_context(question.id, part_id),
                     f"test answer {answer_text(expected)!r} is {result.verdict}, but the solver gives "
                     f"{variant.reference_text(part_id)!r}: {result.feedback}"))
         for part_id, printed in test.printed.items():
-            result = check_answer(variant.parts[part_id], answer_text(printed))
+            result = check_part(variant.parts[part_id], answer_text(printed))
             if result.verdict == "correct":
                 continue
             message = (f"printed answer {answer_text(printed)!r} disagrees with the solver's "
@@ -104,12 +111,17 @@ def validate_question(bank: Bank, question: Question, seeds: int) -> QuestionRep
     for index in range(seeds):
         student = f"validate-{index}"
         try:
-            variant = make_variant(bank, question, VALIDATE_SECRET, student)
-            _check_variant(variant, report)
+            with time_limit(solver_time_limit):  # solvers and solution code are instructor code that may loop
+                variant = make_variant(bank, question, VALIDATE_SECRET, student)
+                _check_variant(variant, report)
             for part in question.parts:  # what feedback can tell apart on this variant
                 tally_variant(tallies[part.id], part, variant.parts[part.id])
         except BankError as error:
             report.findings.append(Finding("error", error.location.with_context(question.id), error.message))
+            break
+        except CallTimeout as error:
+            report.findings.append(Finding("error", question.location.with_context(question.id),
+                                           f"checking the variant for {student} {error}"))
             break
         except Exception as error:  # a template failed to render on this variant
             report.findings.append(Finding("error", question.location.with_context(question.id),
@@ -125,6 +137,11 @@ def validate_question(bank: Bank, question: Question, seeds: int) -> QuestionRep
             report.add("note", part.location, line, key=f"tell-apart:{part.id}")
             for error in errors:
                 report.add("error", part.location, error)
+    for (part_id, note), count in report.equal_to_answer.items():
+        if report.seeds_run and count == report.seeds_run:  # on some seeds it is natural; on all it is a bug
+            report.add("error", question.part(part_id).location,
+                       f"mistake '{note}' gives the right answer on every variant checked ({count}), so it is "
+                       "dropped and its feedback never shows; fix the mistake's answer")
     return report
 
 
@@ -142,18 +159,20 @@ def _check_variant(variant: Variant, report: QuestionReport) -> None:
         if not checker.needs_answer:
             continue
         where = part.location
+        for note in spec.get("mistakes_equal_to_answer", ()):
+            report.equal_to_answer[(part.id, note)] = report.equal_to_answer.get((part.id, note), 0) + 1
         for shadowed, winner in spec.get("shadowed_mistakes", ()):
             report.add("note", where, f"mistake '{shadowed}' gives the same answer as '{winner}' for params "
                        f"{variant.params}, so its feedback is never shown there; add a where: rule to keep "
                        "them apart", key=f"shadow:{part.id}:{shadowed}")
         for advice in checker.advice(spec):
             report.add("note", where, f"{advice} (params {variant.params})", key=f"advice:{part.id}:{advice[:40]}")
-        result = check_answer(spec, checker.format(spec["answer"], spec))
+        result = check_part(spec, checker.format(spec["answer"], spec))
         if result.verdict != "correct":
             report.add("error", where, f"the reference does not check as correct against itself for params "
                        f"{variant.params}: {result.feedback}", key=f"self:{part.id}")
         for mistake in spec["mistakes"]:
-            result = check_answer(spec, checker.format(mistake["answer"], spec))
+            result = check_part(spec, checker.format(mistake["answer"], spec))
             expected = pair_of_mistakes([mistake, *mistake["same_as"]]).note if mistake.get("same_as") else mistake["note"]
             if result.note != expected:
                 report.add("error", where, f"mistake '{mistake['note']}' was not recognised for params "

@@ -7,6 +7,7 @@ import io
 
 from grader.bank.model import Bank
 from grader.check.registry import answers_file_parts
+from grader.core.safe_text import spreadsheet_row
 from grader.course.roster import Student
 from grader.grading.grade import SubmissionResult
 
@@ -15,8 +16,8 @@ def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, Submis
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     questions = [q for q in bank.questions if answers_file_parts(q)]
-    writer.writerow(["student_id", "name", "email", "status", "score", "max_score", "percent", "pending_manual",
-                     *[question.id for question in questions], "message"])
+    writer.writerow(spreadsheet_row(["student_id", "name", "email", "status", "score", "max_score", "percent",
+                                     "pending_manual", *[question.id for question in questions], "message"]))
     roster_ids = {student.id for student in students}
     extra = [Student(sid) for sid in sorted(results) if sid not in roster_ids]
     for student in [*students, *extra]:
@@ -26,8 +27,10 @@ def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, Submis
         auto_max = result.max_points - pending
         percent = 100 * result.points / auto_max if auto_max else 0.0
         message = result.message or "; ".join(result.warnings)
-        writer.writerow([student.id, student.name, student.email, status, f"{result.points:g}", f"{auto_max:g}",
-                         f"{percent:.1f}", f"{pending:g}",
-                         *["not assigned" if q.id in result.not_assigned else f"{result.question_points(q.id)[0]:g}"
-                           for q in questions], message])
+        # every cell neutralised (OWASP): a file name, key or name starting with = must stay text
+        writer.writerow(spreadsheet_row([student.id, student.name, student.email, status, f"{result.points:g}",
+                                         f"{auto_max:g}", f"{percent:.1f}", f"{pending:g}",
+                                         *["not assigned" if q.id in result.not_assigned
+                                           else f"{result.question_points(q.id)[0]:g}" for q in questions],
+                                         message]))
     return buffer.getvalue()

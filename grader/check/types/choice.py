@@ -38,6 +38,7 @@ def _normal(text: str) -> str:
 class _OptionsChecker(Checker):
     settings = {"options": [], "shuffle": True}
     multiple = False
+    bounded = True
 
     def validate(self, spec: Mapping[str, Any]) -> list[str]:
         options = spec.get("options")

@@ -16,6 +16,7 @@ COMPARE_TYPES = ("integer", "number", "matrix")
 
 class CodeChecker(Checker):
     name = "code"
+    bounded = True
     settings = {"function": None, "compare": "number", "cases": [], "reference": None, "solution_code": "",
                 "stub": "", "rtol": 1e-6, "atol": 1e-9}
     needs_answer = False

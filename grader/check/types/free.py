@@ -13,6 +13,7 @@ MAX_FREE_LENGTH = 20_000
 
 class FreeResponseChecker(Checker):
     name = "free"
+    bounded = True
     settings = {"rubric": []}
     needs_answer = False
 

@@ -14,6 +14,7 @@ from grader.core.messages import feedback
 
 class IntegerChecker(Checker):
     name = "integer"
+    bounded = True
 
     def reference(self, value: Any, spec: Mapping[str, Any]) -> int:
         number = as_fraction(value)

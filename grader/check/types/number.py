@@ -36,6 +36,7 @@ DEFAULT_ATOL = 0.0  # never hide a wrong magnitude: 1e-9 would accept 1e-30 for 
 
 class NumberChecker(Checker):
     name = "number"
+    bounded = True
     settings = {"rtol": DEFAULT_RTOL, "atol": DEFAULT_ATOL, "sigfigs": None, "decimals": None,
                 "percent": False, "exact": False, "extra_figures": DEFAULT_EXTRA_FIGURES, "decimal_comma": False}
 

@@ -22,6 +22,7 @@ def normalise(text: str, *, case_sensitive: bool = False) -> str:
 
 class TextChecker(Checker):
     name = "text"
+    bounded = True
     settings = {"answers": [], "regex": None, "case_sensitive": False, "wrong_answers": [], "contains": False,
                 "keywords": None}
 

@@ -1,0 +1,219 @@
+"""Every part's whole check (parse included) under a time and memory limit: ``check_part``.
+
+``check_answer`` is pure and unbounded. ``check_part`` is what grading, ``grader check``, the Gradescope
+autograder and the web app call: parts whose answer type is bounded by its input caps (integer,
+number, choice, checkbox, text, free) are checked right here, because a worker round trip would
+cost more than the check; every other part (expression, matrix, and any type that does not say it
+is bounded) is checked in a killable child process with a time limit and an address-space limit.
+A part that runs out gets ``invalid`` / ``timeout`` ("could not be checked in time; try a simpler
+form"), and only that part: the caller goes on with the next one in a fresh child.
+
+The child is forked once and reused, so the cost per symbolic part is one pipe round trip. If the
+child dies for a reason other than our timeout (kill -9, the out-of-memory killer), the part is
+retried once in a fresh child before it is given up.
+
+The limit is the part's ``time_limit:`` setting, else the bank's ``time_limit:``, else 2 s.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import sys
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from grader.check.answer import check_answer
+from grader.check.base import CheckResult
+from grader.check.registry import REGISTRY
+from grader.core.errors import FormatError
+from grader.core.messages import feedback
+from grader.core.safe_text import cap_answer
+
+DEFAULT_TIME_LIMIT = 2.0
+MAX_TIME_LIMIT = 60.0
+MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024
+STARTUP_TIMEOUT = 60.0  # a cold child (forkserver imports sympy) may take seconds; that is not the part's time
+TIME_LIMIT_KEY = "time_limit"
+
+
+def time_limit_of(spec: Mapping[str, Any], override: float | None = None) -> float:
+    """The limit for one part: the caller's override, else the part's (or bank's) setting, else 2 s."""
+    if override is not None:
+        return float(override)
+    value = spec.get(TIME_LIMIT_KEY)
+    return float(value) if value is not None else DEFAULT_TIME_LIMIT
+
+
+def time_limit_problem(value: Any) -> str | None:
+    """Why a ``time_limit:`` setting is unusable, or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_TIME_LIMIT:
+        return f"time_limit must be a number of seconds above 0 and at most {MAX_TIME_LIMIT:g}"
+    return None
+
+
+def needs_worker(spec: Mapping[str, Any]) -> bool:
+    """Whether this part's check must run in the killable child (its type is not bounded by caps)."""
+    return not REGISTRY.get(spec["type"]).bounded
+
+
+def timeout_result(raw: Any) -> CheckResult:
+    return CheckResult("invalid", 0.0, feedback("timeout"), "timeout", cap_answer("" if raw is None else str(raw)))
+
+
+def check_part(spec: Mapping[str, Any], raw: Any, time_limit: float | None = None) -> CheckResult:
+    """``check_answer(spec, raw)`` with the part's time and memory limit around all of it."""
+    if not needs_worker(spec) or raw is None or not str(raw).strip():
+        return check_answer(spec, raw)
+    status, payload = WORKER.run("check", dict(spec), raw, time_limit_of(spec, time_limit))
+    if status == "ok":
+        return payload
+    if status == "error":  # our bug inside the check: the caller reports it like any internal error
+        raise RuntimeError(f"checking failed in the worker: {payload}")
+    return timeout_result(raw)
+
+
+def parse_part(spec: Mapping[str, Any], raw: str, time_limit: float | None = None) -> FormatError | None:
+    """Read one answer (for ``grader check``) under the same limit: the FormatError, or None when it reads."""
+    if not needs_worker(spec):
+        try:
+            REGISTRY.get(spec["type"]).parse(raw, spec)
+        except FormatError as error:
+            return error
+        return None
+    status, payload = WORKER.run("parse", dict(spec), raw, time_limit_of(spec, time_limit))
+    if status == "ok":
+        return payload
+    if status == "error":
+        raise RuntimeError(f"reading failed in the worker: {payload}")
+    return FormatError(feedback("timeout-read"), text=str(raw), offset=None)
+
+
+# --- the child process ------------------------------------------------------------------------------------
+
+def _serve(connection: Any) -> None:
+    """The child's loop: one (mode, spec, raw) at a time, one reply each, until the pipe closes."""
+    from grader.check import worker
+
+    worker.run_inline = True  # already isolated and limited here: no nested pool for exact confirmation
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    except (ValueError, OSError):  # some containers forbid lowering limits; the timeout still holds
+        pass
+    connection.send(("ready", None))  # the part's clock starts only now
+    while True:
+        try:
+            mode, spec, raw = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if mode == "check":
+                reply = ("ok", check_answer(spec, raw))
+            else:
+                try:
+                    REGISTRY.get(spec["type"]).parse(str(raw), spec)
+                    reply = ("ok", None)
+                except FormatError as error:
+                    reply = ("ok", error)
+        except MemoryError:
+            reply = ("memory", None)
+        except Exception as error:  # noqa: BLE001 - reported to the caller, who decides what the student sees
+            reply = ("error", f"{type(error).__name__}: {error}")
+        connection.send(reply)
+
+
+@dataclass
+class _Child:
+    process: Any
+    connection: Any
+
+
+class PartWorker:
+    """One reusable child process for bounded checks; killed and replaced when a part runs out."""
+
+    def __init__(self) -> None:
+        self._child: _Child | None = None
+        self._owner_pid = os.getpid()
+        self._lock = threading.Lock()
+        self.started = 0  # children started, for tests and the benchmark
+
+    def _context(self) -> Any:
+        # fork is cheap (sympy is already imported), but forking a threaded process is unsafe; a web
+        # server or a pool parent has threads, and then forkserver pays one cold start instead.
+        if threading.active_count() == 1:
+            return multiprocessing.get_context("fork")
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["grader.check.limits"])  # later children start warm
+        return context
+
+    def _ensure(self) -> _Child:
+        if self._child is not None and self._owner_pid != os.getpid():
+            self._child = None  # we were forked: that child belongs to our parent
+        if self._child is None or not self._child.process.is_alive():
+            self._discard()
+            context = self._context()
+            parent_end, child_end = context.Pipe()
+            process = context.Process(target=_serve, args=(child_end,), daemon=True, name="grader-check")
+            process.start()
+            child_end.close()
+            self._child, self._owner_pid = _Child(process, parent_end), os.getpid()
+            self.started += 1
+            try:
+                ready = parent_end.poll(STARTUP_TIMEOUT) and parent_end.recv()[0] == "ready"
+            except (EOFError, OSError):
+                ready = False
+            if not ready:
+                self._discard()
+                # for the instructor's log: every symbolic part will be 'timeout' until a child starts
+                print("grader: the checking process did not start", file=sys.stderr)
+                raise OSError("the checking process did not start")
+        return self._child
+
+    def _discard(self) -> None:
+        child, self._child = self._child, None
+        if child is None:
+            return
+        try:
+            child.connection.close()
+        except OSError:
+            pass
+        if child.process.is_alive():
+            child.process.kill()
+        child.process.join(timeout=5)
+
+    def run(self, mode: str, spec: dict[str, Any], raw: Any, limit: float) -> tuple[str, Any]:
+        """("ok", value) | ("timeout", None) | ("memory", None) | ("died", None) | ("error", text)."""
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    child = self._ensure()
+                    child.connection.send((mode, spec, raw))
+                    if not child.connection.poll(limit):
+                        self._discard()  # kill it mid-check; the next part gets a fresh child
+                        return "timeout", None
+                    status, payload = child.connection.recv()
+                except (EOFError, OSError):  # the child died under us (killed, out of memory)
+                    self._discard()
+                    if attempt == 1:
+                        continue
+                    return "died", None
+                except BaseException:  # interrupted (Ctrl-C, an outer time limit): its reply must not go astray
+                    self._discard()
+                    raise
+                if status == "memory":
+                    self._discard()
+                return status, payload
+        return "died", None
+
+    def pid(self) -> int | None:
+        return self._child.process.pid if self._child is not None else None
+
+    def stop(self) -> None:
+        with self._lock:
+            self._discard()
+
+
+WORKER = PartWorker()
