@@ -20,6 +20,7 @@ from typing import Any
 
 import sympy
 
+from grader.bank.compiled import evaluate
 from grader.check.parse import parse_expression, symbol
 from grader.core.errors import BankError, FormatError, Location
 from grader.core.variant_seed import Draws
@@ -203,12 +204,12 @@ def draw_values(
         exact = {name: exact_value(value) for name, value in display.items()}
         values = ParamValues(display, exact)
         for name in order:
-            result = specs[name].expression.xreplace(values.substitution())
+            result = evaluate(specs[name].expression, values.exact)  # exact, compiled once per expression
             if not result.is_number:
                 raise ValueError(f"derived parameter '{name}' did not evaluate to a number (got {result})")
             exact[name] = result
             display[name] = display_value(result)
-        failed = next((text for text, rule in constraints if rule.xreplace(values.substitution()) is not sympy.true), None)
+        failed = next((text for text, rule in constraints if evaluate(rule, values.exact) is not sympy.true), None)
         if failed is None:
             return values, attempt
         failures[failed] = failures.get(failed, 0) + 1
@@ -224,7 +225,7 @@ def fixed_values(specs: dict[str, ParamSpec], given: dict[str, Any]) -> ParamVal
     for name in derived_order(specs):
         if name in given:
             continue
-        result = specs[name].expression.xreplace(values.substitution())
+        result = evaluate(specs[name].expression, values.exact)
         exact[name] = result
         display[name] = display_value(result)
     return values

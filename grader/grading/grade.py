@@ -61,9 +61,12 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
     result = SubmissionResult(submission.student_id, "graded", warnings=list(submission.warnings),
                               source=submission.source)
     for question in bank.questions:
-        variant = make_variant(bank, question, secret, submission.student_id)
+        graded_parts = answers_file_parts(question)  # code parts are graded from the notebook by otter
+        if not graded_parts:
+            continue
+        variant = make_variant(bank, question, secret, submission.student_id, only={p.id for p in graded_parts})
         answers = submission.answers.get(question.id, {})
-        for part in answers_file_parts(question):  # code parts are graded from the notebook by otter
+        for part in graded_parts:
             raw = answers.get(part.id)
             spec = variant.parts[part.id]
             try:

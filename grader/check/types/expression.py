@@ -16,6 +16,7 @@ from sympy.printing.str import StrPrinter
 
 from grader.check.base import Checker, Diagnosis
 from grader.check.evaluate import evaluate
+from grader.check.expression_fast import printed, remembered_points, values_at
 from grader.check.parse import DEFAULT_FUNCTIONS, parse_expression, symbol
 from grader.check.worker import run_limited
 from grader.core.messages import feedback
@@ -92,7 +93,7 @@ class ExpressionChecker(Checker):
         return Diagnosis("not-equivalent", feedback("not-equivalent"))
 
     def format(self, reference: Any, spec: Mapping[str, Any]) -> str:
-        return _AnswerPrinter().doprint(reference)
+        return printed(reference, _AnswerPrinter().doprint)
 
 
 class _AnswerPrinter(StrPrinter):
@@ -125,7 +126,8 @@ def _points(spec: Mapping[str, Any]) -> list[dict[sympy.Symbol, complex]]:
 
 
 def _values(value: sympy.Basic, reference: sympy.Basic, spec: Mapping[str, Any]):
-    return [(evaluate(value, point), evaluate(reference, point)) for point in _points(spec)]
+    points = remembered_points(spec, _points)  # drawn once per part; each expression walked once
+    return list(zip(values_at(value, points, evaluate), values_at(reference, points, evaluate)))
 
 
 def _equivalent(value: sympy.Basic, reference: sympy.Basic, spec: Mapping[str, Any]) -> bool:
