@@ -211,6 +211,7 @@ def measure(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> di
     report = cwd / f".time-{time.monotonic_ns()}.txt"
     command = [TIME_BIN, "-v", "-o", str(report), *args] if use_time else args
     before = _children_maxrss_kb()
+    cpu_before = _children_cpu_seconds()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak_tree = [0]
@@ -235,7 +236,15 @@ def measure(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> di
         after = _children_maxrss_kb()
         peak = after if after > before else None  # ru_maxrss of children is a running maximum
     return {"wall": wall, "returncode": process.returncode, "peak_kb": peak, "tree_kb": peak_tree[0] or None,
-            "stdout": stdout, "stderr": stderr}
+            "stdout": stdout, "stderr": stderr, "cpu": _children_cpu_seconds() - cpu_before}
+
+
+def _children_cpu_seconds() -> float:
+    """User + system CPU of all finished child processes (and the children they waited for)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _children_maxrss_kb() -> int:
@@ -248,11 +257,11 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "GRADER_SECRET"}
 
 
-def grade_class(folder: Path, jobs: int) -> dict:
-    out = folder / f"out-jobs{jobs}"
+def grade_class(folder: Path, jobs: int, extra_env: dict[str, str] | None = None, name: str = "") -> dict:
+    out = folder / f"out-jobs{jobs}{name}"
     result = measure(GRADER + ["grade", str(BANK_PATH), str(folder / "submissions"), "--roster",
                                str(folder / "roster.csv"), "--out", str(out), "--jobs", str(jobs), "--secret",
-                               SECRET], folder, _env())
+                               SECRET], folder, _env() | (extra_env or {}))
     if result["returncode"] != 0:
         raise SystemExit(f"grader grade --jobs {jobs} failed:\n{result['stdout']}\n{result['stderr']}")
     with open(out / "gradebook.csv", newline="", encoding="utf-8") as handle:
@@ -260,6 +269,7 @@ def grade_class(folder: Path, jobs: int) -> dict:
     result["rows"] = len(rows)
     result["statuses"] = {status: sum(r["status"] == status for r in rows) for status in {r["status"] for r in rows}}
     result["gradebook"] = (out / "gradebook.csv").read_bytes()
+    result["out"] = out
     summary = json.loads((out / "summary.json").read_text())
     result["mean_percent"] = 100 * summary["mean"] / summary["max_score"] if summary["mean"] is not None else None
     return result
@@ -273,7 +283,7 @@ def _extract(archive: Path, target: Path) -> None:
     unpack(archive, target)
 
 
-def cold_submission(folder: Path, student: str) -> dict:
+def cold_submission(folder: Path, student: str, extra_env: dict[str, str] | None = None, name: str = "") -> dict:
     secret_file = folder / "secret.txt"
     secret_file.write_text(SECRET + "\n")
     archive = folder / "autograder.zip"
@@ -285,13 +295,13 @@ def cold_submission(folder: Path, student: str) -> dict:
     metadata["users"][0]["sid"] = student
     times, scores = [], []
     for run in range(COLD_RUNS):
-        root = folder / f"autograder-{run}"
+        root = folder / f"autograder{name}-{run}"
         _extract(archive, root / "source")
         (root / "submission").mkdir()
         (root / "results").mkdir()
         shutil.copy(folder / "submissions" / f"{student}.yaml", root / "submission" / "answers.yaml")
         (root / "submission_metadata.json").write_text(json.dumps(metadata))
-        env = _env() | {"AUTOGRADER_ROOT": str(root), "GRADER_PYTHON": sys.executable}
+        env = _env() | (extra_env or {}) | {"AUTOGRADER_ROOT": str(root), "GRADER_PYTHON": sys.executable}
         started = time.perf_counter()
         subprocess.run(["bash", str(root / "source" / "run_autograder")], cwd=root, env=env, capture_output=True)
         times.append(time.perf_counter() - started)

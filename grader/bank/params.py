@@ -20,6 +20,7 @@ from typing import Any
 
 import sympy
 
+from grader.bank.compiled import evaluate
 from grader.check.parse import parse_expression, symbol
 from grader.core.errors import BankError, FormatError, Location
 from grader.core.variant_seed import Draws
@@ -215,7 +216,7 @@ def draw_values(
         display = {name: draw_one(spec, draws, f"{attempt}:{name}") for name, spec in specs.items() if spec.is_drawn}
         exact = {name: exact_value(value) for name, value in display.items()}
         values = ParamValues(display, exact)
-        failed = next((text for text, rule in early if rule.xreplace(values.substitution()) is not sympy.true), None)
+        failed = next((text for text, rule in early if evaluate(rule, values.exact) is not sympy.true), None)
         if failed is not None:
             failures[failed] = failures.get(failed, 0) + 1
             continue
@@ -223,7 +224,7 @@ def draw_values(
             result = derive(name, specs[name], values)
             exact[name] = result
             display[name] = display_value(result)
-        failed = next((text for text, rule in constraints if rule.xreplace(values.substitution()) is not sympy.true), None)
+        failed = next((text for text, rule in constraints if evaluate(rule, values.exact) is not sympy.true), None)
         if failed is None:
             return values, attempt
         failures[failed] = failures.get(failed, 0) + 1
@@ -247,7 +248,7 @@ def fixed_values(specs: dict[str, ParamSpec], given: dict[str, Any]) -> ParamVal
 
 def derive(name: str, spec: ParamSpec, values: ParamValues) -> sympy.Basic:
     """One derived parameter's value; ValueError naming the draw when it is undefined."""
-    result = spec.expression.xreplace(values.substitution())
+    result = evaluate(spec.expression, values.exact)  # exact, compiled once per expression
     drawn = ", ".join(f"{k}={v}" for k, v in values.display.items() if v is not None)
     if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ValueError(f"derived parameter '{name}' divides by zero (or is undefined) when {drawn}; "

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from grader.bank.compiled import evaluate
 from grader.bank.params import ParamValues
 from grader.check.parse import parse_expression
 from grader.core.errors import FormatError
@@ -99,7 +100,7 @@ def python_value(value: Any) -> Any:
 def evaluate_answer(compiled: Any, values: ParamValues, solvers: ModuleType | None) -> Any:
     """Compute the reference value of a compiled answer spec for one variant."""
     if isinstance(compiled, sympy.Basic):
-        return compiled.xreplace(values.substitution())
+        return evaluate(compiled, values.exact)  # exact Python when it can be, else sympy's xreplace
     if isinstance(compiled, list):
         rows = [row if isinstance(row, list) else [row] for row in compiled]
         return sympy.Matrix([[evaluate_answer(cell, values, solvers) for cell in row] for row in rows])

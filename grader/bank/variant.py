@@ -7,6 +7,7 @@ takes, so generation, grading, validation and the otter tests all share it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ import sympy
 from grader.bank.mistake_sources import formula_of, inexact_mistake, solver_variants
 from grader.bank.model import Bank, Part, Question
 from grader.bank.params import ParamValues, draw_values, fixed_values
+from grader.bank.resolved_cache import cached_spec
 from grader.bank.solve import evaluate_answer, python_value
 from grader.bank.templates import TemplateRenderError, render
 from grader.check.registry import REGISTRY
@@ -79,14 +81,16 @@ def reference_latex(spec: dict[str, Any]) -> str:
     return text.replace("%", r"\%") if spec["type"] in ("integer", "number") else r"\text{" + text + "}"
 
 
-def make_variant(bank: Bank, question: Question, secret: str, student: str) -> Variant:
+def make_variant(bank: Bank, question: Question, secret: str, student: str,
+                 only: Collection[str] | None = None) -> Variant:
+    """One student's variant; ``only`` names the parts to resolve (grading needs no notebook parts)."""
     seed = variant_seed(secret, bank.id, question.id, student)
     draws = Draws(seed)
     try:
         values, _ = draw_values(question.params, question.constraints, draws)
     except ValueError as error:
         raise BankError(str(error), question.location) from error
-    return resolve(bank, question, values, draws, student, seed.hex())
+    return resolve(bank, question, values, draws, student, seed.hex(), only)
 
 
 def fixed_variant(bank: Bank, question: Question, given: dict[str, Any]) -> Variant:
@@ -96,11 +100,17 @@ def fixed_variant(bank: Bank, question: Question, given: dict[str, Any]) -> Vari
 
 
 def resolve(bank: Bank, question: Question, values: ParamValues, draws: Draws | None, student: str,
-            seed_hex: str) -> Variant:
+            seed_hex: str, only: Collection[str] | None = None) -> Variant:
     parts = {}
     for part in question.parts:
+        if only is not None and part.id not in only:
+            continue
         try:
-            parts[part.id] = resolve_part(bank, part, values, draws)
+            if draws is None or "options" in part.settings:  # an option order is the student's own
+                parts[part.id] = resolve_part(bank, part, values, draws)
+            else:  # the same values resolve to the same spec: once per process
+                parts[part.id] = cached_spec(bank, question.id, part, values,
+                                             lambda part=part: resolve_part(bank, part, values, None))
         except BankError:
             raise
         except CallTimeout as error:  # a solver that loops: name the part, the seed and the params

@@ -32,6 +32,7 @@ def _layout_environment(autoescape: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("layouts"))),
         undefined=jinja2.StrictUndefined, autoescape=autoescape, keep_trailing_newline=True,
+        auto_reload=False,  # compiled once per process: no stat of the layout file for every page
     )
     env.filters["number"] = number
     env.filters["points"] = points

@@ -65,9 +65,12 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
                               source=submission.source)
     result.not_assigned = not_assigned(bank, secret, submission.student_id)
     for question in assigned_questions(bank, secret, submission.student_id):
-        variant = make_variant(bank, question, secret, submission.student_id)
+        graded_parts = answers_file_parts(question)  # code parts are graded from the notebook by otter
+        if not graded_parts:
+            continue
+        variant = make_variant(bank, question, secret, submission.student_id, only={p.id for p in graded_parts})
         answers = submission.answers.get(question.id, {})
-        for part in answers_file_parts(question):  # code parts are graded from the notebook by otter
+        for part in graded_parts:
             raw = answers.get(part.id)
             spec = variant.parts[part.id]
             try:

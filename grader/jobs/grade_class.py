@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.bank.model import Bank, load_bank
+from grader.core import speed
 from grader.core.errors import GraderError
 from grader.core.files import safe_name, write_atomic
 from grader.core.messages import format_error
@@ -28,6 +29,7 @@ from grader.course.roster import Student
 from grader.documents.render import html_page
 from grader.grading.grade import SubmissionResult, empty_result, grade_submission
 from grader.grading.submission import read_submission
+from grader.jobs.batches import grade_batches
 from grader.report.feedback import feedback_html, feedback_markdown
 from grader.report.gradebook import gradebook_csv
 from grader.report.gradescope import results_json
@@ -119,6 +121,11 @@ def _grade_in_worker(secret: str, student_id: str, path: str | None, out_dir: st
     return grade_and_write(_worker_bank, secret, student_id, Path(path) if path else None, Path(out_dir), notes)
 
 
+def _grade_batch_in_worker(secret: str, batch: list[tuple[str, str | None, list[str]]], out_dir: str
+                           ) -> list[SubmissionResult]:
+    return [_grade_in_worker(secret, student_id, path, out_dir, notes) for student_id, path, notes in batch]
+
+
 def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out_dir: Path, jobs: int = 1,
               progress: Callable[[], None] | None = None,
               notes: dict[str, list[str]] | None = None) -> dict[str, SubmissionResult]:
@@ -138,8 +145,16 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
                                                          str(out_dir), notes.get(student_id, [])),
                                  timeout=SUBMISSION_TIMEOUT)
 
-        futures = {student_id: schedule(student_id, path) for student_id, path in items}
+        # a few students per task: the pool's cost per task is about that of grading one student; a batch that
+        # fails leaves its students to be graded one by one below, with the retry
+        batched = grade_batches(pool, _grade_batch_in_worker, secret, items, out_dir, notes, SUBMISSION_TIMEOUT,
+                                progress) if speed.FAST else {}
+        futures = {student_id: schedule(student_id, path) for student_id, path in items
+                   if batched.get(student_id) is None}
         for student_id, path in items:
+            if batched.get(student_id) is not None:
+                results[student_id] = batched[student_id]
+                continue
             results[student_id] = _collect(bank, secret, student_id, path, out_dir, futures[student_id], schedule)
             if progress:
                 progress()
@@ -182,8 +197,17 @@ def grade_class(bank: Bank, secret: str, students: list[Student], submission_pat
     if on_total:
         on_total(len(items))
     started = time.time()
-    results = grade_all(bank, secret, items, out_dir, jobs, progress, notes)
-    write_class_outputs(bank, students, results, out_dir)
+    helper = None
+    if jobs > 0 and speed.FAST:  # matplotlib starts in a helper process while the students are graded
+        from grader.jobs.histogram_helper import HistogramHelper
+
+        helper = HistogramHelper()
+    try:
+        results = grade_all(bank, secret, items, out_dir, jobs, progress, notes)
+        write_class_outputs(bank, students, results, out_dir, helper.draw if helper else histogram_png)
+    finally:
+        if helper:
+            helper.close()
     write_atomic(out_dir / "run.json", json.dumps({"started": started, "finished": time.time(), "jobs": jobs,
                                                    "bank": str(bank.path), "unmatched_files": unmatched,
                                                    "files_not_graded": notes},
@@ -201,11 +225,11 @@ def write_student_outputs(bank: Bank, result: SubmissionResult, out_dir: Path) -
 
 
 def write_class_outputs(bank: Bank, students: list[Student], results: dict[str, SubmissionResult],
-                        out_dir: Path) -> None:
+                        out_dir: Path, draw_histogram: Callable[[dict], bytes] = histogram_png) -> None:
     write_atomic(out_dir / "gradebook.csv", gradebook_csv(bank, students, results))
     summary = class_summary(bank, results)
     write_atomic(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     markdown = summary_markdown(bank, summary)
     write_atomic(out_dir / "summary.md", markdown)
     write_atomic(out_dir / "summary.html", html_page(f"Summary: {bank.title}", markdown))
-    write_atomic(out_dir / "histogram.png", histogram_png(summary))
+    write_atomic(out_dir / "histogram.png", draw_histogram(summary))

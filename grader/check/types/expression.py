@@ -18,6 +18,7 @@ from sympy.printing.str import StrPrinter
 from grader.check.base import Checker, Diagnosis
 from grader.check.domains import DEFAULT_DOMAIN, choose_points
 from grader.check.evaluate import evaluate
+from grader.check.expression_fast import printed
 from grader.check.forms import FORMS, ParseOptions, form_problem, forms_of, in_form, typed_decimals
 from grader.check.parse import DEFAULT_FUNCTIONS, parse_expression
 from grader.check.worker import run_limited
@@ -136,7 +137,7 @@ class ExpressionChecker(Checker):
         forms = forms_of(spec.get("form"))
         if forms and isinstance(reference, sympy.Basic):  # the key shows the reference in the form asked
             reference = in_form(reference, forms, spec.get("form_variable"), spec.get("variables") or ())
-        return _AnswerPrinter().doprint(reference)
+        return printed(reference, _AnswerPrinter().doprint)
 
 
 def parse_options(spec: Mapping[str, Any]) -> ParseOptions:

@@ -15,6 +15,18 @@ import sympy
 
 from grader.check.base import Checker, Diagnosis
 from grader.check.evaluate import evaluate
+from grader.check.expression_fast import printed
+from grader.check.matrix_fast import (
+    free_symbols,
+    integer_matrix,
+    integer_text,
+    negated,
+    nonzero_integers,
+    numeric_array,
+    symbolic_entries_right,
+    tidy_matrix,
+    transposed,
+)
 from grader.check.matrix_precision import (
     PreciseMatrix,
     format_cells,
@@ -26,6 +38,7 @@ from grader.check.matrix_precision import (
 from grader.check.matrix_text import split_matrix_text
 from grader.check.parse import DEFAULT_FUNCTIONS, parse_expression
 from grader.check.types.expression import _AnswerPrinter
+from grader.core import speed
 from grader.core.errors import FormatError
 from grader.core.messages import feedback, shorten
 
@@ -42,12 +55,30 @@ class MatrixChecker(Checker):
     def reference(self, value: Any, spec: Mapping[str, Any]) -> sympy.Matrix:
         if isinstance(value, np.ndarray):
             value = value.tolist()
+        if speed.FAST and isinstance(value, list):  # the same matrix, built once instead of twice
+            matrix = integer_matrix(value) if _integer_rows(value) else sympy.ImmutableMatrix(value)
+            if matrix.rows == 0 or matrix.cols == 0:
+                raise ValueError("the reference matrix is empty")
+            return matrix
         matrix = sympy.Matrix(value) if not isinstance(value, sympy.MatrixBase) else value
         if matrix.rows == 0 or matrix.cols == 0:
             raise ValueError("the reference matrix is empty")
         return sympy.ImmutableMatrix(matrix)
 
     def parse(self, raw: str, spec: Mapping[str, Any]) -> sympy.ImmutableMatrix:
+        def parse_cell(cell: str) -> sympy.Basic:  # as the loop below reads each cell
+            return parse_expression(
+                cell,
+                variables=spec.get("variables") or (),
+                functions=DEFAULT_FUNCTIONS,
+                implicit_multiplication=spec.get("implicit_multiplication", True),
+            )
+
+        settings = (tuple(spec.get("variables") or ()), spec.get("implicit_multiplication", True))
+        # cells judged by their figures need their text: no fast path for them
+        tidy = None if wants_precision(spec) else tidy_matrix(raw, settings, parse_cell, _too_large)
+        if tidy is not None:  # numbers and names in a tidy spelling: the same matrix, read faster
+            return tidy
         rows = split_matrix_text(raw)
         cells = []
         for row in rows:
@@ -100,7 +131,7 @@ class MatrixChecker(Checker):
             if value.shape == reference.shape:
                 return None
         given, expected = _shape(value.shape), _shape(reference.shape)
-        flipped = value.shape == reference.T.shape and _entries_right(value, reference.T, spec).all()
+        flipped = value.shape == reference.T.shape and _entries_right(value, transposed(reference), spec).all()
         if orientation(value, reference, flipped):
             return orientation(value, reference, flipped)
         if flipped:
@@ -109,7 +140,7 @@ class MatrixChecker(Checker):
             return Diagnosis("transposed", feedback("transposed", given=given, expected=expected))
         if value.shape != reference.shape:
             return Diagnosis("wrong-shape", feedback("wrong-shape", given=given, expected=expected))
-        if any(cell != 0 for cell in reference) and _entries_right(value, -reference, spec).all():
+        if any(cell != 0 for cell in reference) and _entries_right(value, negated(reference), spec).all():
             return Diagnosis("sign", feedback("sign"))
         wrong = int((~_entries_right(value, reference, spec)).sum())
         return Diagnosis("matrix-entries", feedback("matrix-entries", wrong=wrong, total=reference.rows * reference.cols))
@@ -119,9 +150,21 @@ class MatrixChecker(Checker):
             reference = reference.matrix
         elif wants_precision(spec):
             return format_cells(reference, spec)
+        plain = integer_text(reference)
+        if plain is not None:
+            return plain
         printer = _AnswerPrinter()
-        rows = ["[" + ", ".join(printer.doprint(cell) for cell in row) + "]" for row in reference.tolist()]
+        rows = ["[" + ", ".join(printed(cell, printer.doprint) for cell in row) + "]" for row in reference.tolist()]
         return "[" + ", ".join(rows) + "]"
+
+
+def _integer_rows(value: list) -> bool:
+    return bool(value) and all(isinstance(row, list) and row and all(type(cell) is int for cell in row)
+                               for row in value) and len({len(row) for row in value}) == 1
+
+
+def _too_large(cell: sympy.Basic) -> bool:
+    return bool(cell.is_Rational and abs(cell) > _MAX_ENTRY)
 
 
 def _shape(shape: tuple[int, int]) -> str:
@@ -141,6 +184,9 @@ def _number(cell: sympy.Basic) -> complex:
 
 
 def _nonzero(matrix: sympy.MatrixBase) -> np.ndarray:
+    known = nonzero_integers(matrix)
+    if known is not None:
+        return known
     return np.array([[cell != 0 for cell in row] for row in matrix.tolist()], dtype=bool)
 
 
@@ -148,13 +194,15 @@ def _entries_right(value: sympy.MatrixBase, reference: sympy.MatrixBase, spec: M
     rtol = float(spec.get("rtol", DEFAULT_RTOL))
     atol = float(spec.get("atol", DEFAULT_ATOL))
     result = np.zeros(reference.shape, dtype=bool)
-    numeric = all(cell.is_number for cell in reference) and all(cell.is_number for cell in value)
-    if numeric:
-        mine = np.array([[_number(c) for c in row] for row in value.tolist()], dtype=complex)
-        theirs = np.array([[_number(c) for c in row] for row in reference.tolist()], dtype=complex)
+    theirs = numeric_array(reference, _number)
+    mine = numeric_array(value, _number) if theirs is not None else None
+    if mine is not None and theirs is not None:
         return np.abs(mine - theirs) <= np.maximum(rtol * np.abs(theirs), atol)
-    symbols = sorted(set().union(*(c.free_symbols for c in reference)) | set().union(*(c.free_symbols for c in value)), key=str)
+    symbols = sorted(free_symbols(reference) | free_symbols(value), key=str)
     points = [{s: complex(0.37 + 0.61 * k + 0.17 * i) for i, s in enumerate(symbols)} for k in range(4)]
+    fast = symbolic_entries_right(value, reference, points, tuple(symbols), rtol, atol, evaluate)
+    if fast is not None:  # the same comparison, with each matrix evaluated once at these points
+        return fast
     for r, c in np.ndindex(*reference.shape):
         ok = True
         for point in points:

@@ -1,0 +1,76 @@
+"""Resolved part specs, remembered per loaded bank by the variant's parameter values.
+
+A part's resolved spec (its reference, its mistakes and their rendered feedback) is a pure function of
+the part and the variant's parameter values; only the order of a choice part's options depends on the
+student's own draws, and that order is applied afresh on every call. Students share parameter values
+often (three choices for each of three parameters make at most 27 variants), so each distinct set of
+values is resolved with sympy once per process instead of once per student.
+
+It can never serve a stale spec: the cache belongs to one ``Bank`` object (reloading an edited bank
+starts an empty one, and it goes away with the bank), and every entry remembers the ``Part`` object it
+was made from, so a part replaced in place is resolved again. Each part keeps at most
+``MAX_PER_PART`` entries, which bounds memory however many students a process grades.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from grader.bank.params import ParamValues
+from grader.core import speed
+
+MAX_PER_PART = 512
+
+Resolver = Callable[[], dict[str, Any]]
+_caches: dict[int, dict[tuple[str, str], tuple[Any, dict[tuple, dict[str, Any]]]]] = {}
+
+
+def _bank_cache(bank: Any) -> dict:
+    key = id(bank)
+    cache = _caches.get(key)
+    if cache is None:
+        cache = _caches[key] = {}
+        weakref.finalize(bank, _caches.pop, key, None)
+    return cache
+
+
+def values_key(values: ParamValues) -> tuple:
+    # repr keeps what equality would merge but templates print differently (Decimal('1.0') vs '1.00').
+    return tuple((name, repr(value)) for name, value in values.display.items())
+
+
+def cached_spec(bank: Any, question_id: str, part: Any, values: ParamValues, resolve: Resolver) -> dict[str, Any]:
+    """``resolve()``'s spec for these values, computed once; the caller gets its own copy."""
+    if not speed.FAST or part.type == "code":  # code cases hold numpy arrays handed to student code: never shared
+        return resolve()
+    per_part = _bank_cache(bank)
+    slot = per_part.get((question_id, part.id))
+    if slot is None or slot[0] is not part:
+        slot = per_part[(question_id, part.id)] = (part, {})
+    specs = slot[1]
+    key = values_key(values)
+    spec = specs.get(key)
+    if spec is None:
+        spec = resolve()
+        if len(specs) >= MAX_PER_PART:
+            specs.pop(next(iter(specs)))  # the oldest: a part with more variants than this gains little anyway
+        specs[key] = spec
+    return copy_spec(spec)
+
+
+def copy_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy a caller may change: the dict, its lists and the dicts in them (references are immutable)."""
+    copied = {}
+    for name, value in spec.items():
+        if isinstance(value, list):
+            value = [dict(item) if isinstance(item, dict) else item for item in value]
+        elif isinstance(value, dict):
+            value = dict(value)
+        copied[name] = value
+    return copied
+
+
+def clear() -> None:
+    _caches.clear()

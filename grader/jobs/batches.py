@@ -1,0 +1,60 @@
+"""Grading a class in the worker pool a few students per task.
+
+The pool's own cost per task (a pipe round trip, a timer, a result) is about what grading one
+student costs, so students go to the workers in batches. A batch has the time limit of one
+submission; a batch that runs out of time or loses its worker is simply graded again one student per
+task, each with its own limit, exactly as without batches, so no student's outcome depends on which
+batch it was in. The results come back in roster order either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BATCH_SIZE = 8
+_PART_TEXTS = ("question", "part", "type", "raw")
+_CHECK_TEXTS = ("verdict", "note", "feedback", "answer")
+
+
+def grade_batches(pool: Any, grade_batch: Callable[..., list], secret: str, items: list[tuple[str, Path | None]],
+                  out_dir: Path, notes: dict[str, list[str]], timeout: float,
+                  progress: Callable[[], None] | None = None) -> dict[str, Any]:
+    """student id -> result for every student whose batch finished; None for those to grade one by one."""
+    batches = [items[start:start + BATCH_SIZE] for start in range(0, len(items), BATCH_SIZE)]
+    futures = [pool.schedule(grade_batch, args=(secret, [(sid, str(path) if path else None, notes.get(sid, []))
+                                                         for sid, path in batch], str(out_dir)), timeout=timeout)
+               for batch in batches]
+    results: dict[str, Any] = {}
+    texts: dict[str, str] = {}
+    for batch, future in zip(batches, futures):
+        try:
+            graded = future.result()
+        except Exception:  # too slow or a crashed worker: each student of the batch is graded on their own
+            graded = [None] * len(batch)
+        for (student_id, _), result in zip(batch, graded):
+            results[student_id] = share_texts(result, texts) if result is not None else None
+            if progress and result is not None:
+                progress()
+    return results
+
+
+def share_texts(result: Any, texts: dict[str, str]) -> Any:
+    """One copy of each repeated text (ids, verdicts, notes, feedback, answers) across the class.
+
+    Every result arrives from a worker as its own copies; a class of 10,000 holds the same few
+    thousand texts hundreds of thousands of times. The values are equal, only shared.
+    """
+    for part in result.parts:
+        for name in _PART_TEXTS:
+            value = getattr(part, name)
+            if isinstance(value, str):
+                object.__setattr__(part, name, texts.setdefault(value, value))  # frozen: same value, one copy
+        check = part.result
+        for name in _CHECK_TEXTS:
+            value = getattr(check, name)
+            if isinstance(value, str):
+                object.__setattr__(check, name, texts.setdefault(value, value))
+    return result
+
