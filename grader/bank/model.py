@@ -20,13 +20,15 @@ from grader.bank.solve import SolveError, compile_answer, load_solver_module
 from grader.bank.templates import line_of_name, undeclared_names
 from grader.check.parse import parse_expression
 from grader.check.registry import REGISTRY
-from grader.core.errors import BankError, FormatError, Location
+from grader.core.errors import BankError, BankErrors, FormatError, Location
 from grader.core.yamlload import Document, YamlError, load_file
 
-BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description"}
+BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description", "visibility"}
 QUESTION_KEYS = {"id", "title", "points", "source", "params", "where", "text", "parts", "solution", "tests",
                  "topic", "correction"}
-PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer"}
+PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer", "visibility"}
+# When Gradescope shows a result to the student (its results.json "visibility" values).
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 TEST_KEYS = {"params", "answers", "printed", "note"}
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 TEMPLATE_GLOBALS = {"range", "loop", "true", "false", "none", "dict", "lipsum", "cycler", "joiner", "namespace"}
@@ -50,6 +52,7 @@ class Part:
     settings: dict[str, Any]
     show_answer: bool | None
     location: Location
+    visibility: str | None = None  # Gradescope visibility of this part's result; None: the bank's
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class Bank:
     practice: bool = False
     solver_path: Path | None = None
     by_id: dict[str, Question] = field(default_factory=dict)
+    visibility: str = "visible"  # Gradescope visibility of the results (per part: Part.visibility)
 
     def __post_init__(self) -> None:
         self.by_id = {question.id: question for question in self.questions}
@@ -157,16 +161,31 @@ class _Reader:
         if not isinstance(questions_raw, list) or not questions_raw:
             raise self.fail("questions must be a non-empty list", ("questions",))
         default_points = data.get("points", 1)
-        questions, seen = [], set()
+        questions, seen, problems = [], set(), []
         for index, raw in enumerate(questions_raw):
-            question = self.question(raw, ("questions", index), default_points, solvers)
-            if question.id in seen:
-                raise self.fail(f"duplicate question id '{question.id}'", ("questions", index, "id"), question.id)
+            try:  # every question is read, so one run reports the first problem of each
+                question = self.question(raw, ("questions", index), default_points, solvers)
+                if question.id in seen:
+                    raise self.fail(f"duplicate question id '{question.id}'", ("questions", index, "id"),
+                                    question.id)
+            except BankError as error:
+                problems.append(error)
+                continue
             seen.add(question.id)
             questions.append(question)
+        if problems:
+            raise problems[0] if len(problems) == 1 else BankErrors(problems)
         return Bank(bank_id, str(data["title"]), self.path, questions, solvers,
                     bool(data.get("show_answers", False)), bool(data.get("practice", False)),
-                    solver_path if solvers else None)
+                    solver_path if solvers else None, visibility=self.visibility(data, ()) or "visible")
+
+    def visibility(self, raw: dict, at: tuple[Any, ...], qid: str | None = None, part: str | None = None) -> str | None:
+        if "visibility" not in raw:
+            return None
+        value = str(raw["visibility"])
+        if value not in VISIBILITIES:
+            raise self.fail(f"visibility must be one of {', '.join(VISIBILITIES)}", at + ("visibility",), qid, part)
+        return value
 
     def identifier(self, value: Any, where: tuple[Any, ...], what: str, question: str | None = None) -> str:
         text = str(value)
@@ -277,7 +296,8 @@ class _Reader:
             raise self.fail("weight must be a number > 0", at + ("weight",), qid, part_id)
         show = raw.get("show_answer")
         return Part(part_id, kind, prompt, float(weight), answer, tuple(mistakes), settings,
-                    None if show is None else bool(show), self.doc.where(at).with_context(qid, part_id))
+                    None if show is None else bool(show), self.doc.where(at).with_context(qid, part_id),
+                    self.visibility(raw, at, qid, part_id))
 
     def compiled(self, answer: Any, at: tuple[Any, ...], qid: str, part_id: str, names: list[str],
                  solvers: ModuleType | None) -> Any:

@@ -11,6 +11,7 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 
+from grader.bank.fingerprint import bank_fingerprint
 from grader.bank.model import Bank
 from grader.bank.variant import make_variant
 from grader.check.answer import check_answer
@@ -18,6 +19,8 @@ from grader.check.base import CheckResult
 from grader.check.registry import answers_file_parts, auto_graded
 from grader.core.messages import feedback
 from grader.grading.submission import Submission
+
+HAND_GRADED = "hand-graded"  # the note of a part scored from a grading sheet
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class PartResult:
     points: float
     result: CheckResult
     raw: str | None
+    reference: str = ""  # the variant's reference as a student would type it, for regrade reports
+    chosen_options: tuple[int, ...] = ()  # choice/checkbox: the options chosen, numbered as in the bank
 
 
 @dataclass
@@ -39,6 +44,8 @@ class SubmissionResult:
     warnings: list[str] = field(default_factory=list)
     message: str = ""
     source: str = ""
+    bank_fingerprint: str = ""
+    grader_version: str = ""  # empty: this grader's version (set when read back from an older record)
 
     @property
     def points(self) -> float:
@@ -50,7 +57,7 @@ class SubmissionResult:
 
     @property
     def pending(self) -> list[PartResult]:
-        return [part for part in self.parts if not auto_graded(part.type)]
+        return [part for part in self.parts if not auto_graded(part.type) and part.result.note != HAND_GRADED]
 
     def question_points(self, question_id: str) -> tuple[float, float]:
         mine = [p for p in self.parts if p.question == question_id]
@@ -59,7 +66,7 @@ class SubmissionResult:
 
 def grade_submission(bank: Bank, secret: str, submission: Submission) -> SubmissionResult:
     result = SubmissionResult(submission.student_id, "graded", warnings=list(submission.warnings),
-                              source=submission.source)
+                              source=submission.source, bank_fingerprint=bank_fingerprint(bank))
     for question in bank.questions:
         variant = make_variant(bank, question, secret, submission.student_id)
         answers = submission.answers.get(question.id, {})
@@ -76,16 +83,31 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
                                        f"({type(error).__name__}); this part will be reviewed by hand")
             max_points = question.part_points(part)
             points = max_points if check.score == 1.0 else round(max_points * check.score, 6)
-            result.parts.append(PartResult(question.id, part.id, part.type, max_points, points, check, raw))
+            result.parts.append(PartResult(question.id, part.id, part.type, max_points, points, check, raw,
+                                           variant.reference_text(part.id), chosen_options(spec, check)))
     return result
 
 
 def empty_result(bank: Bank, student_id: str, status: str, message: str, source: str = "") -> SubmissionResult:
     """A zero result with every part listed, for a missing or unreadable submission."""
-    result = SubmissionResult(student_id, status, message=message, source=source)
+    result = SubmissionResult(student_id, status, message=message, source=source,
+                              bank_fingerprint=bank_fingerprint(bank))
     for question in bank.questions:
         for part in answers_file_parts(question):
             check = CheckResult("incorrect", 0.0, message, status)
             result.parts.append(PartResult(question.id, part.id, part.type, question.part_points(part), 0.0, check,
                                            None))
     return result
+
+
+def chosen_options(spec: dict, check: CheckResult) -> tuple[int, ...]:
+    """The options a choice/checkbox answer chose, by their number in the bank (shuffles undone)."""
+    if "options" not in spec or check.verdict == "invalid" or not check.answer:
+        return ()
+    from grader.check.types.choice import LABELS
+
+    numbers = []
+    for label in (piece.strip() for piece in check.answer.split(",")):
+        if len(label) == 1 and label in LABELS[: len(spec["options"])]:
+            numbers.append(int(spec["options"][LABELS.index(label)].get("number", LABELS.index(label) + 1)))
+    return tuple(sorted(numbers))

@@ -111,15 +111,32 @@ def student_identity(metadata: dict, identity: str) -> str | None:
     return str(value).strip() if value not in (None, "") else None
 
 
+def answer_files(submission_dir: Path) -> list[Path]:
+    """Every uploaded file that could be an answers file (YAML or JSON)."""
+    return sorted(p for p in submission_dir.rglob("*")
+                  if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".json")
+                  # macOS zips carry __MACOSX/._name resource forks: never the answers
+                  and "__MACOSX" not in p.parts and not p.name.startswith("."))
+
+
 def find_answers(submission_dir: Path) -> Path | None:
     for name in ANSWER_NAMES:
         if (submission_dir / name).is_file():
             return submission_dir / name
-    candidates = sorted(p for p in submission_dir.rglob("*")
-                        if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".json")
-                        # macOS zips carry __MACOSX/._name resource forks: never the answers
-                        and "__MACOSX" not in p.parts and not p.name.startswith("."))
+    candidates = answer_files(submission_dir)
     return candidates[0] if candidates else None
+
+
+def several_files_message(submission_dir: Path, chosen: Path | None) -> tuple[str | None, str | None]:
+    """(error, warning) when more than one answers file was uploaded: never a silent choice."""
+    found = answer_files(submission_dir)
+    if len(found) < 2:
+        return None, None
+    names = ", ".join(str(p.relative_to(submission_dir)) for p in found)
+    if chosen is not None and chosen.name in ANSWER_NAMES and chosen.parent == submission_dir:
+        return None, f"You uploaded {len(found)} answer files ({names}); only {chosen.name} was graded."
+    return (f"You uploaded {len(found)} answer files ({names}) and none is named answers.yaml, so it is not "
+            "clear which to grade. Upload one file, named answers.yaml (or answers.json)."), None
 
 
 def run(root: str | Path) -> dict:
@@ -161,6 +178,9 @@ def _grade(root: Path) -> dict:
         return error_results(f"Your Gradescope account has no {config.get('identity', 'sid')} on file, so your "
                              "personal variant cannot be found. Please tell your instructor.")
     answers = find_answers(root / "submission")
+    several, warning = several_files_message(root / "submission", answers)
+    if several:
+        return error_results(several)
     if answers is None:
         return error_results("No answers file was found. Upload answers.yaml (or answers.json) with your answers.")
     from grader.bank.model import load_bank
@@ -170,6 +190,8 @@ def _grade(root: Path) -> dict:
     bank = load_bank(source / config["bank"])
     secret = (source / config.get("secret_file", SECRET_NAME)).read_text(encoding="utf-8").strip()
     result = grade_file(bank, secret, student_id, answers)
+    if warning:
+        result.warnings.append(warning)
     return results_json(bank, result)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from grader.bank.fingerprint import bank_fingerprint, grader_version
 from grader.bank.model import Bank
 from grader.check.registry import answers_file_parts
 from grader.course.roster import Student
@@ -16,7 +17,7 @@ def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, Submis
     writer = csv.writer(buffer, lineterminator="\n")
     questions = [q for q in bank.questions if answers_file_parts(q)]
     writer.writerow(["student_id", "name", "email", "status", "score", "max_score", "percent", "pending_manual",
-                     *[question.id for question in questions], "message"])
+                     *[question.id for question in questions], "message", "bank_fingerprint", "grader_version"])
     roster_ids = {student.id for student in students}
     extra = [Student(sid) for sid in sorted(results) if sid not in roster_ids]
     for student in [*students, *extra]:
@@ -28,5 +29,6 @@ def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, Submis
         message = result.message or "; ".join(result.warnings)
         writer.writerow([student.id, student.name, student.email, status, f"{result.points:g}", f"{auto_max:g}",
                          f"{percent:.1f}", f"{pending:g}",
-                         *[f"{result.question_points(q.id)[0]:g}" for q in questions], message])
+                         *[f"{result.question_points(q.id)[0]:g}" for q in questions], message,
+                         result.bank_fingerprint or bank_fingerprint(bank), result.grader_version or grader_version()])
     return buffer.getvalue()
