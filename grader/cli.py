@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
-from grader.core.errors import GraderError
+from grader.core.errors import BankError, GraderError
 from grader.core.messages import format_error
 from grader.core.safe_text import terminal_text
 
@@ -71,6 +72,25 @@ def _banks(paths: tuple[str, ...]) -> list[Path]:
     return found
 
 
+DEFAULT_JOBS = 2  # the same default for every command that grades (see docs/term.md on --jobs)
+
+
+def secret_options(command):
+    """--secret and --secret-file, the same on every command that needs the course secret."""
+    command = click.option("--secret-file", type=click.Path(exists=True, dir_okay=False),
+                           help="Read the course secret from this file (make one with: grader secret new FILE).")(command)
+    return click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")(command)
+
+
+def _secret_value(secret: str | None, secret_file: str | None) -> str | None:
+    """--secret-file wins over --secret; an empty or unreadable file is an error, never the demo secret."""
+    if secret_file is not None:
+        from grader.course.config import read_secret_file
+
+        return read_secret_file(secret_file)
+    return secret
+
+
 def _secret(secret: str | None, bank_path: Path, *, demo: bool = False) -> tuple[str, object]:
     from grader.course.config import find_config, load_config, resolve_secret
 
@@ -101,9 +121,15 @@ def validate(paths: tuple[str, ...], seeds: int, solver_time_limit: float) -> No
     from grader.core.messages import place
     from grader.jobs.validate import validate_bank
 
-    failed = False
+    failed = unreadable = False
     for path in _banks(paths):
-        bank = load_bank(path)
+        try:
+            bank = load_bank(path)
+        except BankError as error:  # report it, and go on to the next bank: every problem in one run
+            for problem in getattr(error, "errors", [error]):
+                click.echo(f"error: {format_error(problem)}", err=True)
+            unreadable = True
+            continue
         with _progress(len(bank.questions), f"validating {path.name}") as progress:
             task = progress.add_task("", total=len(bank.questions))
             reports = validate_bank(bank, seeds, progress=lambda _, t=task: progress.advance(t),
@@ -120,6 +146,8 @@ def validate(paths: tuple[str, ...], seeds: int, solver_time_limit: float) -> No
             for finding in report.findings:
                 _echo(f"{finding.level}: {place(finding.location)}: {finding.message}")
         failed |= any(report.errors for report in reports)
+    if unreadable:
+        sys.exit(EXIT_USER_ERROR)
     if failed:
         sys.exit(1)
 
@@ -129,21 +157,20 @@ def validate(paths: tuple[str, ...], seeds: int, solver_time_limit: float) -> No
 @click.option("--roster", required=True, type=click.Path(exists=True, dir_okay=False), help="Roster CSV.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--key", is_flag=True, help="Also write instructor answer keys and answer_key.csv.")
-@click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")
+@secret_options
 @click.option("--id-column", help="Roster column that identifies students.")
 @click.option("--pdf", is_flag=True, help="Also print every page to PDF (headless Chromium), plus one class PDF.")
 @click.option("--exam", is_flag=True, help="Printable exams: name and id fields, a code on every page, no answers.")
 @user_errors
-def generate(bank_path: str, roster: str, out_dir: str, key: bool, secret: str | None, id_column: str | None,
-             pdf: bool, exam: bool) -> None:
+def generate(bank_path: str, roster: str, out_dir: str, key: bool, secret: str | None, secret_file: str | None,
+             id_column: str | None, pdf: bool, exam: bool) -> None:
     """Write a problem set per student (Markdown and HTML), and with --key the answer keys."""
     from grader.bank.model import load_bank
-    from grader.course.roster import read_roster
     from grader.documents.generate import generate as run_generate
 
     bank = load_bank(bank_path)
-    students = read_roster(roster, id_column)
-    secret_value, _ = _secret(secret, Path(bank_path))
+    students = _read_roster(roster, id_column)
+    secret_value, _ = _secret(_secret_value(secret, secret_file), Path(bank_path))
     with _progress(len(students), "generating") as progress:
         task = progress.add_task("", total=len(students))
         result = run_generate(bank, students, secret_value, out_dir, key=key, progress=lambda: progress.advance(task),
@@ -159,36 +186,74 @@ def generate(bank_path: str, roster: str, out_dir: str, key: bool, secret: str |
         click.echo(f"wrote {len(result.keys)} answer keys to {Path(out_dir) / 'keys'} and {result.key_csv}")
 
 
+def _read_roster(roster: str, id_column: str | None, *, quiet: bool = False):
+    """The roster's students; says which column is the id and lists every row that was skipped, with why."""
+    from grader.course.roster import read_roster_report
+
+    report = read_roster_report(roster, id_column)
+    if not quiet or report.skipped:
+        kind = " (a Canvas export: SIS User ID, not Canvas's internal ID)" if report.canvas and not id_column else ""
+        click.echo(f"roster: {len(report.students)} students, id from column '{report.id_column}'{kind}", err=True)
+    for line, reason in report.skipped:
+        click.echo(f"roster: skipped line {line}: {reason}", err=True)
+    return report.students
+
+
 def _grade(bank_path: str, submissions: tuple[str, ...], roster: str, out_dir: str, jobs: int, secret: str | None,
-           id_column: str | None, demo: bool = False, allow_demo_secret: bool = False):
+           id_column: str | None, demo: bool = False, allow_demo_secret: bool = False, fresh: bool = False,
+           quiet: bool = False):
     from grader.bank.model import load_bank
     from grader.course.config import refuse_demo_secret
-    from grader.course.roster import read_roster
     from grader.jobs.grade_class import grade_class
 
     bank = load_bank(bank_path)
-    students = read_roster(roster, id_column)
+    students = _read_roster(roster, id_column, quiet=quiet)
     secret_value, _ = _secret(secret, Path(bank_path), demo=demo)
     refuse_demo_secret(secret_value, "grade a roster other than the sample class",
                        roster_ids=[s.id for s in students], allowed=allow_demo_secret)
     total = len(students)
-    with _progress(total, "grading") as progress:
+    with _progress(0 if quiet else total, "grading") as progress:
         task = progress.add_task("", total=total)
         result = grade_class(bank, secret_value, students, [Path(p) for p in submissions], Path(out_dir), jobs,
                              progress=lambda: progress.advance(task),
-                             on_total=lambda n: progress.update(task, total=n))
+                             on_total=lambda n: progress.update(task, total=n), fresh=fresh)
     return bank, result
 
 
-def _print_class(bank, result) -> None:
+def _class_line(result) -> str:
+    """One line for the whole run: counts by status, what was kept and removed, the mean."""
+    from collections import Counter
+
+    from grader.bank.templates import points
+
+    graded = [result.results[sid] for sid in result.graded]
+    statuses = Counter(item.status for item in graded)
+    scored = [item.points for item in result.results.values() if item.status == "graded"]
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items())) or "none"
+    line = f"this run: {len(graded)} student(s) ({counts})"
+    if result.kept:
+        line += f", kept {len(result.kept)} from earlier runs"
+    if result.removed:
+        line += f", removed {len(result.removed)} no longer graded"
+    if scored:
+        line += f"; mean {points(sum(scored) / len(scored))} over the {len(scored)} graded"
+    return line
+
+
+def _print_class(bank, result, quiet: bool = False) -> None:
     from rich.table import Table
 
     from grader.bank.templates import points
 
-    table = Table(title=f"{bank.title}: {len(result.results)} students")
+    for notice in result.notices:
+        click.echo(f"note: {notice}")
+    if quiet:
+        click.echo(_class_line(result))
+        return
+    table = Table(title=f"{bank.title}: {len(result.graded)} graded in this run")
     for column in ("student", "status", "score", "notes"):
         table.add_column(column)
-    for student_id, item in result.results.items():
+    for student_id, item in ((sid, result.results[sid]) for sid in result.graded):
         pending = sum(p.max_points for p in item.pending)
         notes = item.message or "; ".join(item.warnings)
         table.add_row(_cell(student_id), item.status, f"{points(item.points)} / {points(item.max_points - pending)}",
@@ -196,6 +261,7 @@ def _print_class(bank, result) -> None:
     _console(stderr=False).print(table)
     for name in result.unmatched:
         _echo(f"note: {name} matches no roster id; graded under its file name and listed in the gradebook")
+    click.echo(_class_line(result))
 
 
 @main.command()
@@ -203,27 +269,54 @@ def _print_class(bank, result) -> None:
 @click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--roster", required=True, type=click.Path(exists=True, dir_okay=False), help="Roster CSV.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Grade in parallel.")
-@click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")
+@click.option("--jobs", default=DEFAULT_JOBS, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (each has a time limit per submission).")
+@secret_options
 @click.option("--id-column", help="Roster column that identifies students.")
+@click.option("--fresh", is_flag=True, help="Regrade from scratch: drop every earlier result in --out (hand scores stay).")
+@click.option("--quiet", "-q", is_flag=True, help="Print one summary line instead of a row per student.")
+@click.option("--compare", "compare_out", type=click.Path(exists=True, file_okay=False),
+              help="An earlier graded folder: write regrade-report.csv/.md (whose score changed, and why).")
+@click.option("--manual", "manual_sheet", type=click.Path(exists=True, dir_okay=False),
+              help="A filled grading sheet (from grader manual) to merge after grading.")
 @click.option("--allow-demo-secret", is_flag=True, help="Let the public demo secret grade any roster (a trial run).")
 @user_errors
 def grade(bank_path: str, submissions: tuple[str, ...], roster: str, out_dir: str, jobs: int, secret: str | None,
-          id_column: str | None, allow_demo_secret: bool) -> None:
-    """Grade answers files; write feedback, results.json, gradebook and summary."""
-    bank, result = _grade(bank_path, submissions, roster, out_dir, jobs, secret, id_column,
-                          allow_demo_secret=allow_demo_secret)
-    _print_class(bank, result)
+          secret_file: str | None, id_column: str | None, fresh: bool, quiet: bool, compare_out: str | None,
+          manual_sheet: str | None, allow_demo_secret: bool) -> None:
+    """Grade answers files; write feedback, results.json, gradebook and summary.
+
+    Grading into an existing --out updates the students graded in this run and keeps everyone else's
+    results (unless --fresh). The new output is built beside --out and swapped in when complete.
+    """
+    previous = None
+    if compare_out:
+        from grader.jobs.regrade import read_previous
+
+        previous = read_previous(Path(compare_out))  # before grading: --compare may be --out itself
+    bank, result = _grade(bank_path, submissions, roster, out_dir, jobs, _secret_value(secret, secret_file),
+                          id_column, allow_demo_secret=allow_demo_secret, fresh=fresh, quiet=quiet)
+    if manual_sheet:
+        from grader.cli_term import merge_into
+
+        merge_into(bank, Path(out_dir), Path(manual_sheet))
+    _print_class(bank, result, quiet)
+    if previous is not None:
+        from grader.cli_term import regrade_report
+
+        regrade_report(bank, Path(out_dir), previous)
     click.echo(f"wrote feedback, gradebook.csv and summary to {out_dir}")
 
 
 @main.command()
 @click.argument("bank_path", type=click.Path(exists=True, dir_okay=False))
 @click.argument("answers", type=click.Path(exists=True, dir_okay=False))
-@click.option("--student", required=True, help="Your student id, as on the roster.")
+@click.option("--student", help="Your student id, as on the roster (needed only for a practice bank).")
 @click.option("--secret", envvar="GRADER_SECRET", help="Course secret (practice mode only).")
+@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False),
+              help="Read the course secret from a file (practice mode only).")
 @user_errors
-def check(bank_path: str, answers: str, student: str, secret: str | None) -> None:
+def check(bank_path: str, answers: str, student: str | None, secret: str | None, secret_file: str | None) -> None:
     """Check an answers file before submitting: missing parts and unreadable answers.
 
     BANK_PATH may be the student copy (student-bank.yaml from grader generate): it holds no answers and
@@ -234,12 +327,18 @@ def check(bank_path: str, answers: str, student: str, secret: str | None) -> Non
 
     shape = load_shape(bank_path)
     practice = None
+    secret = _secret_value(secret, secret_file)
     if shape.practice:
         from grader.bank.model import load_bank
 
+        if not student:
+            raise click.UsageError("this bank has practice: true, so --student is needed to find your variant")
         secret_value, _ = _secret(secret, Path(bank_path))
         practice = (load_bank(bank_path), secret_value)
-    report = self_check(shape, student, answers, practice)
+    elif secret_file or click.get_current_context().get_parameter_source("secret") == ParameterSource.COMMANDLINE:
+        click.echo("warning: --secret is ignored: this bank is not a practice bank, so nothing here needs it",
+                   err=True)
+    report = self_check(shape, student or "", answers, practice)
     for warning in report.warnings:
         _echo(f"warning: {warning}")
     for label in report.missing:
@@ -254,8 +353,10 @@ def check(bank_path: str, answers: str, student: str, secret: str | None) -> Non
 
 
 @main.command()
-@click.option("--out", "out_dir", default="demo-out", show_default=True, type=click.Path(file_okay=False))
-@click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--out", "out_dir", default="demo-out", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the generated problem sets, keys and the graded class.")
+@click.option("--jobs", default=DEFAULT_JOBS, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes for grading.")
 @user_errors
 def demo(out_dir: str, jobs: int) -> None:
     """Generate the bundled CNN problem sets, grade the sample class and show where it all is."""
@@ -307,15 +408,15 @@ def autograder(bank_path: str, out_file: str, secret: str | None, secret_file: s
 @main.command()
 @click.argument("bank_path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")
+@secret_options
 @click.option("--identity", type=click.Choice(["sid", "email", "id"]), default=None,
               help="Which submission_metadata users[] field identifies the student (default: course.yaml).")
 @click.option("--assign/--no-assign", default=True, show_default=True,
               help="Also run otter assign: the student notebook and the otter autograder zip.")
 @click.option("--allow-demo-secret", is_flag=True, help="Pack the public demo secret all the same (a trial run).")
 @user_errors
-def otter(bank_path: str, out_dir: str, secret: str | None, identity: str | None, assign: bool,
-          allow_demo_secret: bool) -> None:
+def otter(bank_path: str, out_dir: str, secret: str | None, secret_file: str | None, identity: str | None,
+          assign: bool, allow_demo_secret: bool) -> None:
     """Export the bank's code parts as an otter-assign master notebook (needs the otter extra)."""
     from grader.bank.model import load_bank
     from grader.integrations.otter_export import assignment_name, export_otter, run_otter_assign
@@ -327,7 +428,7 @@ def otter(bank_path: str, out_dir: str, secret: str | None, identity: str | None
     from grader.course.config import refuse_demo_secret
 
     bank = load_bank(bank_path)
-    secret_value, config = _secret(secret, Path(bank_path))
+    secret_value, config = _secret(_secret_value(secret, secret_file), Path(bank_path))
     refuse_demo_secret(secret_value, "build an otter autograder", allowed=allow_demo_secret)
     try:
         master = export_otter(bank, out_dir, secret_value, identity or config.identity)
@@ -350,11 +451,12 @@ def export() -> None:
     """Export a bank's variants to an LMS quiz (Canvas QTI 1.2 or Moodle XML), with a report."""
 
 
-def _export(target: str, bank_path: str, variants: int, out_file: str, secret: str | None) -> None:
+def _export(target: str, bank_path: str, variants: int, out_file: str, secret: str | None,
+            secret_file: str | None) -> None:
     from grader.bank.model import load_bank
 
     bank = load_bank(bank_path)
-    secret_value, _ = _secret(secret, Path(bank_path))
+    secret_value, _ = _secret(_secret_value(secret, secret_file), Path(bank_path))
     if target == "canvas":
         from grader.export.canvas import export_canvas as run_export
     else:
@@ -373,11 +475,11 @@ _EXPORT_OPTIONS = [
     click.argument("bank_path", type=click.Path(exists=True, dir_okay=False)),
     click.option("--variants", default=20, show_default=True, type=click.IntRange(1, 500),
                  help="Variants per question (fewer when fewer distinct ones exist)."),
-    click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET)."),
 ]
 
 
 def _export_options(command):
+    command = secret_options(command)
     for option in reversed(_EXPORT_OPTIONS):
         command = option(command)
     return command
@@ -387,18 +489,20 @@ def _export_options(command):
 @_export_options
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False), help="The QTI .zip to write.")
 @user_errors
-def export_canvas(bank_path: str, variants: int, secret: str | None, out_file: str) -> None:
+def export_canvas(bank_path: str, variants: int, secret: str | None, secret_file: str | None,
+                  out_file: str) -> None:
     """A QTI 1.2 zip for Canvas Classic Quizzes: one question group per question, pick 1 of N variants."""
-    _export("canvas", bank_path, variants, out_file, secret)
+    _export("canvas", bank_path, variants, out_file, secret, secret_file)
 
 
 @export.command("moodle")
 @_export_options
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False), help="The .xml to write.")
 @user_errors
-def export_moodle(bank_path: str, variants: int, secret: str | None, out_file: str) -> None:
+def export_moodle(bank_path: str, variants: int, secret: str | None, secret_file: str | None,
+                  out_file: str) -> None:
     """Moodle XML: one category per question holding its variants (for a random-question slot)."""
-    _export("moodle", bank_path, variants, out_file, secret)
+    _export("moodle", bank_path, variants, out_file, secret, secret_file)
 
 
 def _project_root() -> Path:
@@ -409,5 +513,11 @@ def _project_root() -> Path:
     raise click.ClickException("run the demo from the project folder (with questions/ and submissions/)")
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # python -m grader.cli: run the importable module, where every command is registered
+    from grader.cli import main as registered_main
+
+    registered_main()
+else:
+    from grader import cli_term  # the term's commands (impact, manual, merge, gradebook, secret)
+
+    cli_term.register(main)

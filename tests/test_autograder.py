@@ -170,6 +170,10 @@ def cases(built) -> dict:
         "email": (built["email"], {"answers.yaml": yaml_text(answers_for(EMAIL, "right"))}, METADATA),
         "email-with-sid-answers": (built["email"], {"answers.yaml": yaml_text(answers_for(SID, "right"))}, METADATA),
         "python-cannot-start": (built["sid"], {"answers.yaml": "same-padding: 3\n"}, METADATA),
+        "several-files": (built["sid"], {"draft.yaml": yaml_text(answers_for(SID, "mistakes")),
+                                         "final.yaml": yaml_text(answers_for(SID, "right"))}, METADATA),
+        "answers-and-another": (built["sid"], {"answers.yaml": yaml_text(answers_for(SID, "right")),
+                                               "old/draft.json": json.dumps(answers_for(SID, "mistakes"))}, METADATA),
     }
     roots = {name: layout(work / name, archive, files, metadata) for name, (archive, files, metadata) in plans.items()}
     (roots["broken-bank"] / "source" / "cnn.yaml").write_text("questions: [unclosed\n\t- garbage: {{\n")
@@ -296,6 +300,16 @@ def test_mistakes_are_marked_down_with_feedback(cases):
     assert results["score"] < AUTO_POINTS
     conv = next(t for t in results["tests"] if t["name"].startswith("Output size of a convolution"))
     assert conv["status"] == "failed" and "+1" in conv["output"]
+
+
+def test_several_answer_files_get_a_clear_message_not_a_silent_choice(cases):
+    results = cases["several-files"]["results"]
+    assert results["score"] == 0 and results["tests"] == []
+    assert "Several files were uploaded (draft.yaml, final.yaml)" in results["output"]
+    assert "answers.yaml" in results["output"]
+    both = cases["answers-and-another"]["results"]
+    assert both["score"] == cases["correct"]["results"]["score"] > 0
+    assert "graded answers.yaml; not graded: old/draft.json" in both["output"]
 
 
 def test_no_answers_file_scores_zero_with_a_message(cases):

@@ -50,9 +50,10 @@ def bundled_students() -> dict[str, str]:
 # roster kind -> (roster text or None for the bundled file, extra CLI args, {expected id: expected name})
 ROSTERS = {
     "bundled": (None, [], bundled_students()),
-    "canvas": (CANVAS, [], {"101": "Lovelace, Ada", "102": "Turing, Alan", "103": "Hopper, Grace"}),
-    "canvas-sis-id": (CANVAS, ["--id-column", "SIS User ID"],
-                      {"s001": "Lovelace, Ada", "s002": "Turing, Alan", "s003": "Hopper, Grace"}),
+    # A Canvas export identifies students by SIS User ID by default, not by Canvas's internal ID.
+    "canvas": (CANVAS, [], {"s001": "Lovelace, Ada", "s002": "Turing, Alan", "s003": "Hopper, Grace"}),
+    "canvas-internal-id": (CANVAS, ["--id-column", "ID"],
+                           {"101": "Lovelace, Ada", "102": "Turing, Alan", "103": "Hopper, Grace"}),
     "gradescope": (GRADESCOPE, [], {"s001": "Ada Lovelace", "s002": "Alan Turing", "s003": "Grace Hopper"}),
 }
 

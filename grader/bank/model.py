@@ -23,15 +23,17 @@ from grader.check.limits import time_limit_problem
 from grader.check.parse import parse_expression
 from grader.check.registry import REGISTRY
 from grader.core.deadline import SOLVER_TIME_LIMIT, CallTimeout, time_limit
-from grader.core.errors import BankError, FormatError, Location
+from grader.core.errors import BankError, BankErrors, FormatError, Location
 from grader.core.yamlload import Document, YamlError, load_file
 
 BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description",
-             "decimal_comma", "pools", "time_limit"}
+             "decimal_comma", "pools", "time_limit", "visibility"}
 QUESTION_KEYS = {"id", "title", "points", "source", "params", "where", "text", "parts", "solution", "tests",
                  "topic", "correction", "lms"}
 PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer", "derived_feedback", "lms",
-             "time_limit"}
+             "time_limit", "visibility"}
+# When Gradescope shows a result to the student (its results.json "visibility" values).
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 TEST_KEYS = {"params", "answers", "printed", "note"}
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 TEMPLATE_GLOBALS = {"range", "loop", "true", "false", "none", "dict", "lipsum", "cycler", "joiner", "namespace"}
@@ -56,6 +58,7 @@ class Part:
     show_answer: bool | None
     location: Location
     lms: bool = True  # False: left out of the Canvas and Moodle exports
+    visibility: str | None = None  # Gradescope visibility of this part's result; None: the bank's
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class Bank:
     pools: tuple[Pool, ...] = ()
     by_id: dict[str, Question] = field(default_factory=dict)
     time_limit: float | None = None  # seconds per part's check, for parts that set none
+    visibility: str = "visible"  # Gradescope visibility of the results (per part: Part.visibility)
 
     def __post_init__(self) -> None:
         self.by_id = {question.id: question for question in self.questions}
@@ -170,18 +174,26 @@ class _Reader:
         if not isinstance(questions_raw, list) or not questions_raw:
             raise self.fail("questions must be a non-empty list", ("questions",))
         default_points = data.get("points", 1)
-        questions, seen = [], set()
+        questions, seen, problems = [], set(), []
         for index, raw in enumerate(questions_raw):
-            question = self.question(raw, ("questions", index), default_points, solvers)
-            if question.id in seen:
-                raise self.fail(f"duplicate question id '{question.id}'", ("questions", index, "id"), question.id)
+            try:  # every question is read, so one run reports the first problem of each
+                question = self.question(raw, ("questions", index), default_points, solvers)
+                if question.id in seen:
+                    raise self.fail(f"duplicate question id '{question.id}'", ("questions", index, "id"),
+                                    question.id)
+            except BankError as error:
+                problems.append(error)
+                continue
             seen.add(question.id)
             questions.append(question)
+        if problems:
+            raise problems[0] if len(problems) == 1 else BankErrors(problems)
         pools = read_pools(data.get("pools"), [q.id for q in questions], self.doc.where)
         return Bank(bank_id, str(data["title"]), self.path, questions, solvers,
                     bool(data.get("show_answers", False)), bool(data.get("practice", False)),
                     solver_path if solvers else None, bool(data.get("decimal_comma", False)), pools,
-                    time_limit=self.time_limit(data, ("time_limit",)))
+                    time_limit=self.time_limit(data, ("time_limit",)),
+                    visibility=self.visibility(data, ()) or "visible")
 
     def time_limit(self, raw: dict[str, Any], where: tuple[Any, ...], question: str | None = None,
                    part: str | None = None) -> float | None:
@@ -191,6 +203,14 @@ class _Reader:
         if problem:
             raise self.fail(problem, where, question, part)
         return float(raw["time_limit"])
+
+    def visibility(self, raw: dict, at: tuple[Any, ...], qid: str | None = None, part: str | None = None) -> str | None:
+        if "visibility" not in raw:
+            return None
+        value = str(raw["visibility"])
+        if value not in VISIBILITIES:
+            raise self.fail(f"visibility must be one of {', '.join(VISIBILITIES)}", at + ("visibility",), qid, part)
+        return value
 
     def identifier(self, value: Any, where: tuple[Any, ...], what: str, question: str | None = None) -> str:
         text = str(value)
@@ -322,7 +342,7 @@ class _Reader:
         show = raw.get("show_answer")
         return Part(part_id, kind, prompt, float(weight), answer, tuple(mistakes), settings,
                     None if show is None else bool(show), self.doc.where(at).with_context(qid, part_id),
-                    raw.get("lms", True) is not False)
+                    raw.get("lms", True) is not False, self.visibility(raw, at, qid, part_id))
 
     def compiled(self, answer: Any, at: tuple[Any, ...], qid: str, part_id: str, names: list[str],
                  solvers: ModuleType | None) -> Any:

@@ -38,6 +38,16 @@ class BankError(GraderError):
     """A question bank (or its solver module) is malformed."""
 
 
+class BankErrors(BankError):
+    """Several problems in one bank (one per question at most); shown as the first, with a count."""
+
+    def __init__(self, errors: list[BankError]) -> None:
+        first = errors[0]
+        more = f"and {len(errors) - 1} more problem(s) in this bank; grader validate lists them all"
+        super().__init__(first.message, first.location, f"{first.hint}; {more}" if first.hint else more)
+        self.errors = errors
+
+
 class SubmissionError(GraderError):
     """A submission file cannot be read at all."""
 

@@ -45,6 +45,9 @@ FEEDBACK = {
     "choice-unknown": "'{raw}' is not one of the options ({options}).",
     "checkbox-summary": "You selected {right} correct and {wrong} incorrect option(s); {missed} correct option(s) were not selected.",
     "reveal": "The expected answer is {answer}.",
+    # graded by hand (grader manual / grader merge)
+    "hand-graded": "Graded by hand: {comment}",
+    "hand-graded-no-comment": "no comment.",
 }
 FEEDBACK.update(CHECK_FEEDBACK)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from grader.bank.fingerprint import provenance_line
 from grader.bank.model import Bank
 from grader.bank.templates import number, points
 from grader.bank.variant import Variant
@@ -69,7 +70,8 @@ def _item(variant: Variant, key: bool) -> dict[str, Any]:
                    for label, option in zip(LABELS, spec.get("options") or [])]
         parts.append({"id": part.id, "type": part.type, "prompt": variant.render_prompt(part),
                       "hint": answer_hint(spec), "options": options,
-                      "answer": variant.reference_text(part.id) if key else ""})
+                      "answer": variant.reference_text(part.id) if key else "",
+                      "rubric": [str(item) for item in spec.get("rubric") or []] if key else []})
     return {"id": question.id, "title": question.title, "points": question.points, "source": question.source,
             "text": variant.render_text(), "parts": parts, "params": variant.params if key else {},
             "solution": variant.render_solution() if key else "", "correction": question.correction if key else ""}
@@ -91,9 +93,10 @@ def render_problem_set(bank: Bank, student: Student, variants: list[Variant]) ->
                       for v in variants for spec in v.parts.values())
     return layouts().get_template("problem_set.md.j2").render(bank=bank, student=student, items=items,
                                                             skeleton=skeleton(bank, [v.question for v in variants]),
-                                                            typing_math=typing_math)
+                                                            typing_math=typing_math, provenance=provenance_line(bank))
 
 
 def render_answer_key(bank: Bank, student: Student, variants: list[Variant]) -> str:
     items = [_item(v, key=True) for v in variants]
-    return layouts().get_template("answer_key.md.j2").render(bank=bank, student=student, items=items)
+    return layouts().get_template("answer_key.md.j2").render(bank=bank, student=student, items=items,
+                                                           provenance=provenance_line(bank))

@@ -11,6 +11,7 @@ import sys
 import traceback
 from dataclasses import dataclass, field, replace
 
+from grader.bank.fingerprint import bank_fingerprint
 from grader.bank.model import Bank
 from grader.bank.pools import assigned_questions, not_assigned
 from grader.bank.variant import make_variant
@@ -20,6 +21,8 @@ from grader.check.registry import answers_file_parts, auto_graded
 from grader.core.messages import feedback
 from grader.core.safe_text import cap_answer
 from grader.grading.submission import Submission
+
+HAND_GRADED = "hand-graded"  # the note of a part scored from a grading sheet
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class PartResult:
     points: float
     result: CheckResult
     raw: str | None
+    reference: str = ""  # the variant's reference as a student would type it, for regrade reports
+    chosen_options: tuple[int, ...] = ()  # choice/checkbox: the options chosen, numbered as in the bank
 
 
 @dataclass
@@ -42,6 +47,8 @@ class SubmissionResult:
     message: str = ""
     source: str = ""
     not_assigned: list[str] = field(default_factory=list)  # question ids a pool did not give this student
+    bank_fingerprint: str = ""
+    grader_version: str = ""  # empty: this grader's version (set when read back from an older record)
 
     @property
     def points(self) -> float:
@@ -53,7 +60,7 @@ class SubmissionResult:
 
     @property
     def pending(self) -> list[PartResult]:
-        return [part for part in self.parts if not auto_graded(part.type)]
+        return [part for part in self.parts if not auto_graded(part.type) and part.result.note != HAND_GRADED]
 
     def question_points(self, question_id: str) -> tuple[float, float]:
         mine = [p for p in self.parts if p.question == question_id]
@@ -62,7 +69,7 @@ class SubmissionResult:
 
 def grade_submission(bank: Bank, secret: str, submission: Submission) -> SubmissionResult:
     result = SubmissionResult(submission.student_id, "graded", warnings=list(submission.warnings),
-                              source=submission.source)
+                              source=submission.source, bank_fingerprint=bank_fingerprint(bank))
     result.not_assigned = not_assigned(bank, secret, submission.student_id)
     for question in assigned_questions(bank, secret, submission.student_id):
         graded_parts = answers_file_parts(question)  # code parts are graded from the notebook by otter
@@ -86,7 +93,8 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
             # every later view (feedback, results.json, statistics) echoes these, so they are capped once here
             check = replace(check, answer=cap_answer(check.answer))
             result.parts.append(PartResult(question.id, part.id, part.type, max_points, points, check,
-                                           cap_answer(raw)))
+                                           cap_answer(raw), variant.reference_text(part.id),
+                                           chosen_options(spec, check)))
     return result
 
 
@@ -96,7 +104,8 @@ def empty_result(bank: Bank, student_id: str, status: str, message: str, source:
 
     With the secret, a bank with pools lists only the questions the student was given.
     """
-    result = SubmissionResult(student_id, status, message=message, source=source)
+    result = SubmissionResult(student_id, status, message=message, source=source,
+                              bank_fingerprint=bank_fingerprint(bank))
     questions = bank.questions
     if secret is not None:
         result.not_assigned = not_assigned(bank, secret, student_id)
@@ -107,3 +116,16 @@ def empty_result(bank: Bank, student_id: str, status: str, message: str, source:
             result.parts.append(PartResult(question.id, part.id, part.type, question.part_points(part), 0.0, check,
                                            None))
     return result
+
+
+def chosen_options(spec: dict, check: CheckResult) -> tuple[int, ...]:
+    """The options a choice/checkbox answer chose, by their number in the bank (shuffles undone)."""
+    if "options" not in spec or check.verdict == "invalid" or not check.answer:
+        return ()
+    from grader.check.types.choice import LABELS
+
+    numbers = []
+    for label in (piece.strip() for piece in check.answer.split(",")):
+        if len(label) == 1 and label in LABELS[: len(spec["options"])]:
+            numbers.append(int(spec["options"][LABELS.index(label)].get("number", LABELS.index(label) + 1)))
+    return tuple(sorted(numbers))

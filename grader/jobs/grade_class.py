@@ -16,7 +16,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.bank.model import Bank, load_bank
@@ -26,14 +26,12 @@ from grader.core.files import safe_name, write_atomic
 from grader.core.messages import format_error
 from grader.core.safe_text import terminal_text
 from grader.course.roster import Student
-from grader.documents.render import html_page
 from grader.grading.grade import SubmissionResult, empty_result, grade_submission
 from grader.grading.submission import read_submission
+from grader.jobs import staging
 from grader.jobs.batches import grade_batches
 from grader.report.feedback import feedback_html, feedback_markdown
-from grader.report.gradebook import gradebook_csv
 from grader.report.gradescope import results_json
-from grader.report.summary import class_summary, histogram_png, summary_markdown
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 SUBMISSION_TIMEOUT = 120.0
@@ -44,6 +42,10 @@ class ClassResult:
     results: dict[str, SubmissionResult]
     out_dir: Path
     unmatched: list[str]
+    graded: list[str] = field(default_factory=list)  # graded in this run (the others were kept)
+    kept: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
 
 def collect_submissions(paths: list[Path], students: list[Student]
@@ -189,30 +191,38 @@ def _collect(bank: Bank, secret: str, student_id: str, path: Path | None, out_di
 
 def grade_class(bank: Bank, secret: str, students: list[Student], submission_paths: list[Path], out_dir: Path,
                 jobs: int = 1, progress: Callable[[], None] | None = None,
-                on_total: Callable[[int], None] | None = None) -> ClassResult:
+                on_total: Callable[[int], None] | None = None, fresh: bool = False) -> ClassResult:
     found, unmatched, notes = collect_submissions(submission_paths, students)
-    roster_ids = [s.id for s in students]
-    items = [(sid, found.get(sid)) for sid in roster_ids] + [(sid, p) for sid, p in found.items()
-                                                           if sid not in set(roster_ids)]
-    if on_total:
-        on_total(len(items))
-    started = time.time()
+    stage = staging.begin(out_dir, fresh)  # outputs are built beside out_dir and swapped in at the end
     helper = None
-    if jobs > 0 and speed.FAST:  # matplotlib starts in a helper process while the students are graded
-        from grader.jobs.histogram_helper import HistogramHelper
-
-        helper = HistogramHelper()
     try:
-        results = grade_all(bank, secret, items, out_dir, jobs, progress, notes)
-        write_class_outputs(bank, students, results, out_dir, helper.draw if helper else histogram_png)
+        roster_ids = [s.id for s in students]
+        # A roster student without a file in this run keeps their earlier result, if there is one.
+        items = [(sid, found.get(sid)) for sid in roster_ids if sid in found or not stage.keeps(sid)] + \
+            [(sid, p) for sid, p in found.items() if sid not in set(roster_ids)]
+        if on_total:
+            on_total(len(items))
+        started = time.time()
+        if jobs > 0 and speed.FAST:  # matplotlib starts in a helper process while the students are graded
+            from grader.jobs.histogram_helper import HistogramHelper
+
+            helper = HistogramHelper()
+        graded = grade_all(bank, secret, items, stage.path, jobs, progress, notes)
+        results = stage.finish(bank, students, graded, write_student_outputs)
+        write_class_outputs(bank, students, results, stage.path, helper.draw if helper else None)
+        write_atomic(stage.path / "run.json", json.dumps({"started": started, "finished": time.time(), "jobs": jobs,
+                                                          "bank": str(bank.path), "bank_title": bank.title,
+                                                          "unmatched_files": unmatched,
+                                                          "files_not_graded": notes, **stage.run_facts()},
+                                                         indent=2) + "\n")
+        stage.commit()
+    except BaseException:  # Ctrl-C, a full disk, a bug: the previous output stays as it was
+        stage.abort()
+        raise
     finally:
         if helper:
             helper.close()
-    write_atomic(out_dir / "run.json", json.dumps({"started": started, "finished": time.time(), "jobs": jobs,
-                                                   "bank": str(bank.path), "unmatched_files": unmatched,
-                                                   "files_not_graded": notes},
-                                                  indent=2) + "\n")
-    return ClassResult(results, out_dir, unmatched)
+    return ClassResult(results, out_dir, unmatched, list(graded), stage.kept, stage.removed, stage.notices())
 
 
 def write_student_outputs(bank: Bank, result: SubmissionResult, out_dir: Path) -> None:
@@ -225,11 +235,7 @@ def write_student_outputs(bank: Bank, result: SubmissionResult, out_dir: Path) -
 
 
 def write_class_outputs(bank: Bank, students: list[Student], results: dict[str, SubmissionResult],
-                        out_dir: Path, draw_histogram: Callable[[dict], bytes] = histogram_png) -> None:
-    write_atomic(out_dir / "gradebook.csv", gradebook_csv(bank, students, results))
-    summary = class_summary(bank, results)
-    write_atomic(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    markdown = summary_markdown(bank, summary)
-    write_atomic(out_dir / "summary.md", markdown)
-    write_atomic(out_dir / "summary.html", html_page(f"Summary: {bank.title}", markdown))
-    write_atomic(out_dir / "histogram.png", draw_histogram(summary))
+                        out_dir: Path, draw_histogram: Callable[[dict], bytes] | None = None) -> None:
+    from grader.jobs.class_outputs import write_class_outputs as write_class_report
+
+    write_class_report(bank, students, results, out_dir, draw_histogram)

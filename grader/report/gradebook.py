@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from grader.bank.fingerprint import bank_fingerprint, grader_version
 from grader.bank.model import Bank
 from grader.check.registry import answers_file_parts
 from grader.core.safe_text import spreadsheet_row
@@ -17,7 +18,8 @@ def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, Submis
     writer = csv.writer(buffer, lineterminator="\n")
     questions = [q for q in bank.questions if answers_file_parts(q)]
     writer.writerow(spreadsheet_row(["student_id", "name", "email", "status", "score", "max_score", "percent",
-                                     "pending_manual", *[question.id for question in questions], "message"]))
+                                     "pending_manual", *[question.id for question in questions], "message",
+                                     "bank_fingerprint", "grader_version"]))
     roster_ids = {student.id for student in students}
     extra = [Student(sid) for sid in sorted(results) if sid not in roster_ids]
     for student in [*students, *extra]:
@@ -32,5 +34,6 @@ def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, Submis
                                          f"{auto_max:g}", f"{percent:.1f}", f"{pending:g}",
                                          *["not assigned" if q.id in result.not_assigned
                                            else f"{result.question_points(q.id)[0]:g}" for q in questions],
-                                         message]))
+                                         message, result.bank_fingerprint or bank_fingerprint(bank),
+                                         result.grader_version or grader_version()]))
     return buffer.getvalue()

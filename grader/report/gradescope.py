@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.bank.fingerprint import bank_fingerprint, grader_version
 from grader.bank.model import Bank
 from grader.grading.grade import SubmissionResult
 from grader.report.feedback import part_feedback_markdown, summary_lines
 
 
 def results_json(bank: Bank, result: SubmissionResult) -> dict[str, Any]:
+    provenance = {"bank_fingerprint": result.bank_fingerprint or bank_fingerprint(bank),
+                  "grader_version": result.grader_version or grader_version()}
     if result.status != "graded":
-        return error_results(result.message or "The submission could not be graded.")
+        return {**error_results(result.message or "The submission could not be graded."), "extra_data": provenance}
     tests = []
     for index, question in enumerate(bank.questions, start=1):
         for part_result in (p for p in result.parts if p.question == question.id):
@@ -28,7 +31,7 @@ def results_json(bank: Bank, result: SubmissionResult) -> dict[str, Any]:
                 "max_score": 0.0 if pending else part_result.max_points,
                 "output": part_feedback_markdown(part_result),
                 "output_format": "md",
-                "visibility": "visible",
+                "visibility": _part_visibility(bank, question, part_result.part),
             }
             if not pending:
                 test["status"] = "passed" if part_result.result.verdict == "correct" else "failed"
@@ -37,10 +40,16 @@ def results_json(bank: Bank, result: SubmissionResult) -> dict[str, Any]:
         "score": round(sum(t["score"] for t in tests), 6),
         "output": "\n".join(summary_lines(result)),
         "output_format": "md",
-        "visibility": "visible",
+        "visibility": bank.visibility,
         "stdout_visibility": "hidden",
         "tests": tests,
+        "extra_data": provenance,
     }
+
+
+def _part_visibility(bank: Bank, question, part_id: str) -> str:
+    part = next((p for p in question.parts if p.id == part_id), None)
+    return (getattr(part, "visibility", None) if part is not None else None) or bank.visibility
 
 
 def error_results(message: str) -> dict[str, Any]:

@@ -19,7 +19,15 @@ from grader.grading.grade import SubmissionResult
 TOP = 3
 
 
-def class_summary(bank: Bank, results: dict[str, SubmissionResult]) -> dict[str, Any]:
+def class_summary(bank: Bank, results: dict[str, SubmissionResult],
+                  roster_ids: set[str] | None = None) -> dict[str, Any]:
+    """Class statistics over the roster's students (files from anyone else are left out of them)."""
+    from grader.report.item_analysis import item_analysis
+
+    outside = 0
+    if roster_ids is not None:
+        outside = sum(1 for sid in results if sid not in roster_ids)
+        results = {sid: r for sid, r in results.items() if sid in roster_ids}
     graded = [r for r in results.values() if r.status == "graded"]
     scores = [r.points for r in graded]
     auto_max = round(sum(q.part_points(p) for q in bank.questions for p in answers_file_parts(q)
@@ -36,18 +44,23 @@ def class_summary(bank: Bank, results: dict[str, SubmissionResult]) -> dict[str,
         "median": round(statistics.median(scores), 3) if scores else None,
         "stdev": round(statistics.pstdev(scores), 3) if scores else None,
         "scores": sorted(scores),
+        "not_on_roster": outside,
         "questions": [],
+        "items": item_analysis(bank, graded),
     }
     for question in bank.questions:
         entry: dict[str, Any] = {"id": question.id, "title": question.title, "parts": [],
                                  "not_assigned": sum(question.id in r.not_assigned for r in results.values())}
         for part in answers_file_parts(question):
-            outcomes = [p for r in graded for p in r.parts if p.question == question.id and p.part == part.id]
+            everyone = [p for r in graded for p in r.parts if p.question == question.id and p.part == part.id]
+            # Parts graded by hand count once scored; until then they are pending, not "0% correct".
+            outcomes = [p for p in everyone if p.result.verdict != "pending"]
             wrong = [p for p in outcomes if p.result.verdict in ("incorrect", "partial", "invalid")]
             entry["parts"].append({
                 "part": part.id,
                 "type": part.type,
-                "answered": sum(1 for p in outcomes if (p.raw or "").strip()),
+                "answered": sum(1 for p in everyone if (p.raw or "").strip()),
+                "pending": len(everyone) - len(outcomes),
                 "percent_correct": round(100 * sum(p.result.verdict == "correct" for p in outcomes) / len(outcomes), 1)
                 if outcomes else None,
                 "mean_score": round(statistics.fmean(p.result.score for p in outcomes), 3) if outcomes else None,
@@ -74,19 +87,24 @@ def summary_markdown(bank: Bank, summary: dict[str, Any]) -> str:
         lines += [f"Mean {summary['mean']:g}, median {summary['median']:g}, standard deviation "
                   f"{summary['stdev']:g}, out of {summary['max_score']:g} auto-graded points.", "",
                   "![Score distribution](histogram.png)", ""]
-    lines += ["| question | part | type | % correct | mean score | common wrong answers | common notes |",
+    # Raw wrong answers differ from variant to variant, so they are shown grouped by note (below), not pooled.
+    lines += ["| question | part | type | % correct | mean score | pending | common notes |",
               "|---|---|---|---|---|---|---|"]
     for question in summary["questions"]:
         for part in question["parts"]:
-            wrong = "; ".join(f"`{_cell(a)}` ×{n}" for a, n in part["common_wrong_answers"]) or "-"
             notes = "; ".join(f"{note} ×{n}" for note, n in part["common_notes"]) or "-"
             percent = "-" if part["percent_correct"] is None else f"{part['percent_correct']:g}"
             mean = "-" if part["mean_score"] is None else f"{part['mean_score']:g}"
-            lines.append(f"| {question['id']} | {part['part']} | {part['type']} | {percent} | {mean} | {wrong} | {notes} |")
+            pending = part.get("pending") or "-"
+            lines.append(f"| {question['id']} | {part['part']} | {part['type']} | {percent} | {mean} | {pending} | "
+                         f"{notes} |")
     unassigned = [f"`{q['id']}` not assigned to {q['not_assigned']}" for q in summary["questions"] if q["not_assigned"]]
     if unassigned:
         lines += ["", "Pools: " + "; ".join(unassigned) + " (left out of that question's statistics, never counted "
                   "as missing)."]
+    from grader.report.item_analysis_view import item_analysis_markdown
+
+    lines += ["", *item_analysis_markdown(summary.get("items") or [])]
     return "\n".join(lines) + "\n"
 
 
@@ -99,12 +117,15 @@ def histogram_png(summary: dict[str, Any]) -> bytes:
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     figure, axes = plt.subplots(figsize=(6, 3.2), dpi=100)
     scores = summary["scores"]
+    top = max([summary["max_score"] or 1, *scores])
     bins = min(20, max(5, len(set(scores)))) if scores else 5
-    axes.hist(scores, bins=bins, range=(0, summary["max_score"] or 1), color="#3b6ea8", edgecolor="white")
-    axes.set_xlabel("score (auto-graded points)")
+    axes.hist(scores, bins=bins, range=(0, top), color="#3b6ea8", edgecolor="white")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # students are counted in whole numbers
+    axes.set_xlabel("score (points)")
     axes.set_ylabel("students")
     axes.set_title("Score distribution")
     figure.tight_layout()
