@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 import sympy
 
+from grader.bank.homework import BANK_HOMEWORK_KEYS, QUESTION_HOMEWORK_KEYS, HomeworkPolicy, read_policy
 from grader.bank.params import ParamSpec, parse_param
 from grader.bank.solve import SolveError, compile_answer, load_solver_module
 from grader.bank.templates import line_of_name, undeclared_names
@@ -23,9 +24,9 @@ from grader.check.registry import REGISTRY
 from grader.core.errors import BankError, FormatError, Location
 from grader.core.yamlload import Document, YamlError, load_file
 
-BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description"}
+BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description"} | BANK_HOMEWORK_KEYS
 QUESTION_KEYS = {"id", "title", "points", "source", "params", "where", "text", "parts", "solution", "tests",
-                 "topic", "correction"}
+                 "topic", "correction"} | QUESTION_HOMEWORK_KEYS
 PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer"}
 TEST_KEYS = {"params", "answers", "printed", "note"}
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -75,6 +76,7 @@ class Question:
     tests: tuple[QuestionTest, ...]
     correction: str
     location: Location
+    homework: HomeworkPolicy = HomeworkPolicy()  # attempts and timing in the browser (grader.bank.homework)
 
     def part(self, part_id: str) -> Part:
         return next(part for part in self.parts if part.id == part_id)
@@ -94,6 +96,7 @@ class Bank:
     practice: bool = False
     solver_path: Path | None = None
     by_id: dict[str, Question] = field(default_factory=dict)
+    homework: HomeworkPolicy = HomeworkPolicy()
 
     def __post_init__(self) -> None:
         self.by_id = {question.id: question for question in self.questions}
@@ -157,6 +160,7 @@ class _Reader:
         if not isinstance(questions_raw, list) or not questions_raw:
             raise self.fail("questions must be a non-empty list", ("questions",))
         default_points = data.get("points", 1)
+        self.homework = read_policy(data, lambda message, key: self.fail(message, (key,)))
         questions, seen = [], set()
         for index, raw in enumerate(questions_raw):
             question = self.question(raw, ("questions", index), default_points, solvers)
@@ -166,7 +170,7 @@ class _Reader:
             questions.append(question)
         return Bank(bank_id, str(data["title"]), self.path, questions, solvers,
                     bool(data.get("show_answers", False)), bool(data.get("practice", False)),
-                    solver_path if solvers else None)
+                    solver_path if solvers else None, homework=self.homework)
 
     def identifier(self, value: Any, where: tuple[Any, ...], what: str, question: str | None = None) -> str:
         text = str(value)
@@ -213,8 +217,10 @@ class _Reader:
         points = raw.get("points", default_points)
         if not isinstance(points, (int, float)) or isinstance(points, bool) or points < 0:
             raise self.fail("points must be a number >= 0", at + ("points",), qid)
+        homework = read_policy(raw, lambda message, key: self.fail(message, at + (key,), qid), self.homework,
+                               QUESTION_HOMEWORK_KEYS)
         return Question(qid, str(raw["title"]), float(points), str(raw.get("source") or ""), params, constraints,
-                        text, solution, parts, tests, str(raw.get("correction") or ""), self.doc.where(at))
+                        text, solution, parts, tests, str(raw.get("correction") or ""), self.doc.where(at), homework)
 
     def template(self, source: Any, at: tuple[Any, ...], qid: str, names: set[str], part: str | None = None) -> str:
         if not isinstance(source, str):

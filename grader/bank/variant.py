@@ -62,8 +62,8 @@ def reference_latex(spec: dict[str, Any]) -> str:
     return text.replace("%", r"\%") if spec["type"] in ("integer", "number") else r"\text{" + text + "}"
 
 
-def make_variant(bank: Bank, question: Question, secret: str, student: str) -> Variant:
-    seed = variant_seed(secret, bank.id, question.id, student)
+def make_variant(bank: Bank, question: Question, secret: str, student: str, round_: int = 0) -> Variant:
+    seed = variant_seed(secret, bank.id, question.id, student, round_)
     draws = Draws(seed)
     try:
         values, _ = draw_values(question.params, question.constraints, draws)
