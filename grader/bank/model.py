@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 import sympy
 
+from grader.bank.homework import BANK_HOMEWORK_KEYS, QUESTION_HOMEWORK_KEYS, HomeworkPolicy, read_policy
 from grader.bank.params import ParamSpec, derived_order, parse_param
 from grader.bank.pools import Pool, read_pools
 from grader.bank.solve import SolveError, compile_answer, load_solver_module
@@ -27,9 +28,9 @@ from grader.core.errors import BankError, BankErrors, FormatError, Location
 from grader.core.yamlload import Document, YamlError, load_file
 
 BANK_KEYS = {"id", "title", "points", "solvers", "show_answers", "practice", "questions", "description",
-             "decimal_comma", "pools", "time_limit", "visibility"}
+             "decimal_comma", "pools", "time_limit", "visibility"} | BANK_HOMEWORK_KEYS
 QUESTION_KEYS = {"id", "title", "points", "source", "params", "where", "text", "parts", "solution", "tests",
-                 "topic", "correction", "lms"}
+                 "topic", "correction", "lms"} | QUESTION_HOMEWORK_KEYS
 PART_KEYS = {"id", "type", "prompt", "answer", "weight", "mistakes", "show_answer", "derived_feedback", "lms",
              "time_limit", "visibility"}
 # When Gradescope shows a result to the student (its results.json "visibility" values).
@@ -85,6 +86,7 @@ class Question:
     correction: str
     location: Location
     lms: bool = True
+    homework: HomeworkPolicy = HomeworkPolicy()  # attempts and timing in the browser (grader.bank.homework)
     # template name ("text", "solution", "part 'a' prompt") -> (file line of its value, YAML block style)
     template_starts: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
 
@@ -110,6 +112,7 @@ class Bank:
     by_id: dict[str, Question] = field(default_factory=dict)
     time_limit: float | None = None  # seconds per part's check, for parts that set none
     visibility: str = "visible"  # Gradescope visibility of the results (per part: Part.visibility)
+    homework: HomeworkPolicy = HomeworkPolicy()
 
     def __post_init__(self) -> None:
         self.by_id = {question.id: question for question in self.questions}
@@ -174,6 +177,7 @@ class _Reader:
         if not isinstance(questions_raw, list) or not questions_raw:
             raise self.fail("questions must be a non-empty list", ("questions",))
         default_points = data.get("points", 1)
+        self.homework = read_policy(data, lambda message, key: self.fail(message, (key,)))
         questions, seen, problems = [], set(), []
         for index, raw in enumerate(questions_raw):
             try:  # every question is read, so one run reports the first problem of each
@@ -193,7 +197,7 @@ class _Reader:
                     bool(data.get("show_answers", False)), bool(data.get("practice", False)),
                     solver_path if solvers else None, bool(data.get("decimal_comma", False)), pools,
                     time_limit=self.time_limit(data, ("time_limit",)),
-                    visibility=self.visibility(data, ()) or "visible")
+                    visibility=self.visibility(data, ()) or "visible", homework=self.homework)
 
     def time_limit(self, raw: dict[str, Any], where: tuple[Any, ...], question: str | None = None,
                    part: str | None = None) -> float | None:
@@ -261,12 +265,14 @@ class _Reader:
         points = raw.get("points", default_points)
         if not isinstance(points, (int, float)) or isinstance(points, bool) or points < 0:
             raise self.fail("points must be a number >= 0", at + ("points",), qid)
+        homework = read_policy(raw, lambda message, key: self.fail(message, at + (key,), qid), self.homework,
+                               QUESTION_HOMEWORK_KEYS)
         starts = {"text": self.template_start(at + ("text",)), "solution": self.template_start(at + ("solution",)),
                   **{f"part '{p.id}' prompt": self.template_start(at + ("parts", i, "prompt"))
                      for i, p in enumerate(parts)}}
         return Question(qid, str(raw["title"]), float(points), str(raw.get("source") or ""), params, constraints,
                         text, solution, parts, tests, str(raw.get("correction") or ""), self.doc.where(at),
-                        raw.get("lms", True) is not False, template_starts=starts)
+                        raw.get("lms", True) is not False, homework, template_starts=starts)
 
     def template_start(self, where: tuple[Any, ...]) -> tuple[int | None, str | None]:
         """Where a template's text starts in the file, so a render error can name the file line."""

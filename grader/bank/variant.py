@@ -82,9 +82,10 @@ def reference_latex(spec: dict[str, Any]) -> str:
 
 
 def make_variant(bank: Bank, question: Question, secret: str, student: str,
-                 only: Collection[str] | None = None) -> Variant:
-    """One student's variant; ``only`` names the parts to resolve (grading needs no notebook parts)."""
-    seed = variant_seed(secret, bank.id, question.id, student)
+                 only: Collection[str] | None = None, round_: int = 0) -> Variant:
+    """One student's variant; ``only`` names the parts to resolve (grading needs no notebook parts);
+    ``round_`` > 0 is a fresh variant in the browser after ``new_variant_after`` attempts."""
+    seed = variant_seed(secret, bank.id, question.id, student, round_)
     draws = Draws(seed)
     try:
         values, _ = draw_values(question.params, question.constraints, draws)

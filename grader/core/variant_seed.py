@@ -17,8 +17,9 @@ import hmac
 _U64 = 1 << 64
 
 
-def variant_seed(secret: str, bank_id: str, question_id: str, student_id: str) -> bytes:
-    message = f"{bank_id}|{question_id}|{student_id}".encode()
+def variant_seed(secret: str, bank_id: str, question_id: str, student_id: str, round_: int = 0) -> bytes:
+    # round_ > 0 is a fresh variant in the browser (new_variant_after); round 0 keeps every existing seed.
+    message = f"{bank_id}|{question_id}|{student_id}{f'|round{round_}' if round_ else ''}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).digest()
 
 

@@ -1,0 +1,1 @@
+"""Alembic revision scripts for the web app's database, oldest first."""
