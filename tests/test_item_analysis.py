@@ -84,3 +84,21 @@ def test_options_are_counted_as_in_the_bank_across_shuffles_and_mistakes_by_note
     rest = [row[1] for row in scores]
     assert width["point_biserial"] == pytest.approx(statistics.correlation(width_scores, rest), abs=1e-3)
     assert items == {(i["question"], i["part"]): i for i in item_analysis(bank, [results[s] for s in plan])}
+
+
+def test_the_histogram_counts_students_in_whole_numbers(monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from grader.report.summary import histogram_png
+
+    kept = []
+    close = plt.close
+    monkeypatch.setattr(plt, "close", lambda figure=None: kept.append(figure))
+    png = histogram_png({"scores": [1.5, 2.0, 2.5, 7.0], "max_score": 10})
+    assert png[:4] == b"\x89PNG"
+    ticks = kept[0].axes[0].get_yticks()
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
+    close(kept[0])

@@ -142,3 +142,16 @@ def test_a_full_disk_midway_leaves_the_previous_output_intact(tmp_path, monkeypa
         grade_class(bank, DEMO_SECRET, students, [ROOT / "submissions"], out, jobs=0, fresh=True)
     assert _snapshot(out) == before
     assert not list(tmp_path.glob(".graded.*"))
+
+
+def test_one_run_at_a_time_per_output_and_a_dead_runs_lock_is_taken_over(tmp_path):
+    args = GRADER + ["grade", str(BANK), str(ROOT / "submissions" / "s001.yaml"), "--roster",
+                     str(ROOT / "submissions" / "roster.csv"), "--out", "graded", "-q"]
+    (tmp_path / ".graded.lock").write_text(str(os.getpid()), encoding="utf-8")  # a live process holds it
+    busy = subprocess.run(args, cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120)
+    assert busy.returncode == 2 and f"another grader run (process {os.getpid()})" in busy.stderr
+    assert not (tmp_path / "graded").exists()
+    (tmp_path / ".graded.lock").write_text("4194304", encoding="utf-8")  # PID_MAX_LIMIT: no process has it
+    done = subprocess.run(args, cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "graded" / "gradebook.csv").exists() and not (tmp_path / ".graded.lock").exists()

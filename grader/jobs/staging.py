@@ -43,6 +43,32 @@ def staging_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.staging-{os.getpid()}")
 
 
+def lock_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.lock")
+
+
+def _lock(target: Path) -> None:
+    """One run at a time per output folder: a second would swap away the first one's work."""
+    lock = lock_name(target)
+    for _ in range(2):
+        try:
+            handle = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            text = lock.read_text(encoding="utf-8").strip() if lock.exists() else ""
+            if text.isdigit() and int(text) != os.getpid() and _alive(int(text)):
+                raise GraderError(f"another grader run (process {text}) is writing this folder; wait for it "
+                                  "to finish", Location(str(target))) from None
+            lock.unlink(missing_ok=True)  # left by a run that was killed
+            continue
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(str(os.getpid()))
+        return
+
+
+def _unlock(target: Path) -> None:
+    lock_name(target).unlink(missing_ok=True)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -189,9 +215,11 @@ class OutputStage:
             self.target.rename(previous)
         self.path.rename(self.target)
         shutil.rmtree(previous, ignore_errors=True)
+        _unlock(self.target)
 
     def abort(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+        _unlock(self.target)
 
 
 def begin(target: Path, fresh: bool = False) -> OutputStage:
@@ -204,9 +232,19 @@ def begin(target: Path, fresh: bool = False) -> OutputStage:
     if Path.cwd().resolve().is_relative_to(target.resolve()):
         raise GraderError("the output folder is replaced as a whole when the run is complete, so it cannot be the "
                           "current folder or hold it", Location(str(target)), hint="use e.g. --out graded")
-    recovered = recover(target)
     if target.exists() and not target.is_dir():
         raise GraderError("the output is a file; give a folder", Location(str(target)))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _lock(target)
+    try:
+        return _begin(target, fresh)
+    except BaseException:
+        _unlock(target)
+        raise
+
+
+def _begin(target: Path, fresh: bool) -> OutputStage:
+    recovered = recover(target)
     stage = OutputStage(target, staging_name(target), recovered=recovered)
     if stage.path.exists():
         shutil.rmtree(stage.path)
