@@ -43,6 +43,11 @@ FEEDBACK = {
     "choice-unknown": "'{raw}' is not one of the options ({options}).",
     "checkbox-summary": "You selected {right} correct and {wrong} incorrect option(s); {missed} correct option(s) were not selected.",
     "reveal": "The expected answer is {answer}.",
+    # parts of a submission that could not be graded (the reason is given once, at the top)
+    "not-graded-missing": "Not graded: no submission was found.",
+    "not-graded-unreadable": "Not graded: the answers file could not be read (see the top of this page).",
+    "not-graded-error": "Not graded yet: grading failed on our side (see the top of this page).",
+    "not-graded-pending": "Graded by hand once a readable answers file is handed in.",
 }
 
 

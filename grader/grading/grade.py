@@ -39,6 +39,7 @@ class SubmissionResult:
     warnings: list[str] = field(default_factory=list)
     message: str = ""
     source: str = ""
+    student_name: str = ""  # from the roster, shown at the top of the feedback
 
     @property
     def points(self) -> float:
@@ -85,7 +86,9 @@ def empty_result(bank: Bank, student_id: str, status: str, message: str, source:
     result = SubmissionResult(student_id, status, message=message, source=source)
     for question in bank.questions:
         for part in answers_file_parts(question):
-            check = CheckResult("incorrect", 0.0, message, status)
+            # The reason is said once, at the top; hand-graded parts wait for a hand-in, they are not wrong.
+            check = (CheckResult("incorrect", 0.0, feedback(f"not-graded-{status}"), status) if auto_graded(part.type)
+                     else CheckResult("pending", 0.0, feedback("not-graded-pending"), status))
             result.parts.append(PartResult(question.id, part.id, part.type, question.part_points(part), 0.0, check,
                                            None))
     return result

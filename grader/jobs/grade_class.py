@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.bank.model import Bank, load_bank
@@ -82,6 +82,9 @@ def grade_file(bank: Bank, secret: str, student_id: str, path: Path | None) -> S
     try:
         submission = read_submission(path, bank, student_id)
     except GraderError as error:
+        # Name the file relative to the submissions folder: the student never saw the instructor's absolute
+        # path, and reruns from a moved folder stay byte-identical.
+        error.location = replace(error.location, file=path.name)
         return empty_result(bank, student_id, "unreadable", f"The file could not be read: {format_error(error)}",
                             str(path))
     try:
@@ -100,28 +103,33 @@ def _init_worker(bank_path: str) -> None:
 
 
 def grade_and_write(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path,
-                    notes: list[str] = ()) -> SubmissionResult:
+                    notes: list[str] = (), name: str = "") -> SubmissionResult:
     """Grade one student and write their own files (in the worker, so rendering runs in parallel too)."""
     result = grade_file(bank, secret, student_id, path)
     result.warnings.extend(notes)
+    result.student_name = name  # the feedback names the student at the top
     write_student_outputs(bank, result, out_dir)
     return result
 
 
 def _grade_in_worker(secret: str, student_id: str, path: str | None, out_dir: str,
-                     notes: list[str]) -> SubmissionResult:
+                     notes: list[str], name: str = "") -> SubmissionResult:
     assert _worker_bank is not None
-    return grade_and_write(_worker_bank, secret, student_id, Path(path) if path else None, Path(out_dir), notes)
+    return grade_and_write(_worker_bank, secret, student_id, Path(path) if path else None, Path(out_dir), notes,
+                           name)
 
 
 def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out_dir: Path, jobs: int = 1,
               progress: Callable[[], None] | None = None,
-              notes: dict[str, list[str]] | None = None) -> dict[str, SubmissionResult]:
+              notes: dict[str, list[str]] | None = None,
+              names: dict[str, str] | None = None) -> dict[str, SubmissionResult]:
     results: dict[str, SubmissionResult] = {}
     notes = notes or {}
+    names = names or {}
     if jobs <= 0:  # in this process: no time limit per submission (library callers that want speed)
         for student_id, path in items:
-            results[student_id] = grade_and_write(bank, secret, student_id, path, out_dir, notes.get(student_id, []))
+            results[student_id] = grade_and_write(bank, secret, student_id, path, out_dir, notes.get(student_id, []),
+                                                  names.get(student_id, ""))
             if progress:
                 progress()
         return results
@@ -130,7 +138,7 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
     with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(str(bank.path),)) as pool:
         futures = {student_id: pool.schedule(_grade_in_worker,
                                              args=(secret, student_id, str(path) if path else None, str(out_dir),
-                                                   notes.get(student_id, [])),
+                                                   notes.get(student_id, []), names.get(student_id, "")),
                                              timeout=SUBMISSION_TIMEOUT)
                    for student_id, path in items}
         for student_id, path in items:
@@ -157,7 +165,7 @@ def grade_class(bank: Bank, secret: str, students: list[Student], submission_pat
     if on_total:
         on_total(len(items))
     started = time.time()
-    results = grade_all(bank, secret, items, out_dir, jobs, progress, notes)
+    results = grade_all(bank, secret, items, out_dir, jobs, progress, notes, {s.id: s.name for s in students})
     write_class_outputs(bank, students, results, out_dir)
     write_atomic(out_dir / "run.json", json.dumps({"started": started, "finished": time.time(), "jobs": jobs,
                                                    "bank": str(bank.path), "unmatched_files": unmatched,
