@@ -59,12 +59,22 @@ def coincides(spec: dict[str, Any], value: Any) -> bool:
     return abs(number - expected) <= tolerance
 
 
-def classify(note: str, expected: str, verdict: str) -> str:
+def expected_feedback(spec: dict[str, Any], note: str) -> str | None:
+    for mistake in [*spec["mistakes"], *spec.get("inexact_mistakes", ())]:
+        if mistake["note"] == note:
+            return mistake["feedback"]
+    return None
+
+
+def classify(note: str, expected: str, verdict: str, message: str = "", expected_message: str | None = None) -> str:
     notes = note.split(" | ")
     if verdict == "correct":
         return "false positive"
     if expected in notes:
         return "named" if len(notes) == 1 else "named with an alternative"
+    also = message.partition("(Rounded, this also gives your answer: ")[2]
+    if expected_message and expected_message in also:
+        return "named with an alternative"  # an exact explanation, with this (rounded) one beside it
     if note in GENERIC_NOTES or note.startswith(("factor-", "chose-")) and expected != note:
         return "not named"
     return "misleading"
@@ -79,7 +89,7 @@ def run(bank, variants: int) -> tuple[Counter, dict, Counter, list[str]]:
         student = f"planted-{index}"
         made = {q.id: make_variant(bank, q, SECRET, student) for q in bank.questions}
         for variant in made.values():  # a right answer never gets a mistake note
-            for part_id, spec in variant.parts.items():
+            for spec in variant.parts.values():
                 checker = REGISTRY.get(spec["type"])
                 if not (checker.needs_answer and checker.in_answers_file) or spec.get("answer") is None:
                     continue
@@ -95,7 +105,8 @@ def run(bank, variants: int) -> tuple[Counter, dict, Counter, list[str]]:
                 per_row[row]["coincides"] += 1
                 continue
             result = check_answer(spec, answer_text(value))
-            outcome = classify(result.note, row.note, result.verdict)
+            outcome = classify(result.note, row.note, result.verdict, result.feedback,
+                               expected_feedback(spec, row.note))
             totals[outcome] += 1
             per_row[row][outcome] += 1
             if outcome == "not named" and len(misleading) < 40:
@@ -114,11 +125,25 @@ def rate(totals: Counter) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", type=int, default=50)
+    parser.add_argument("--before", type=Path, help="also measure this (older) bank with the engine off, e.g. the "
+                        "bank before its mistakes were extended: git show HEAD:questions/cnn.yaml > /tmp/cnn.yaml")
     args = parser.parse_args()
     bank = load_bank(ROOT / "questions" / "cnn.yaml")
+    declared_only = mock.patch.object(answer_module, "explain", lambda checker, value, spec, declared=None: declared)
 
+    rows = []
+    if args.before:
+        started = time.perf_counter()
+        with declared_only:
+            before_totals, _, before_correct, _ = run(load_bank(args.before), args.variants)
+        rows.append((f"baseline: {args.before.name}, engine off", before_totals, before_correct,
+                     time.perf_counter() - started))
+        started = time.perf_counter()
+        engine_totals, _, engine_correct, _ = run(load_bank(args.before), args.variants)
+        rows.append((f"engine on {args.before.name} (its own declared mistakes only)", engine_totals, engine_correct,
+                     time.perf_counter() - started))
     started = time.perf_counter()
-    with mock.patch.object(answer_module, "explain", lambda checker, value, spec, declared=None: declared):
+    with declared_only:
         base_totals, _, base_correct, _ = run(bank, args.variants)
     base_seconds = time.perf_counter() - started
     started = time.perf_counter()
@@ -130,8 +155,9 @@ def main() -> int:
     print("| run | named | named with an alternative | not named | misleading | false positives | "
           "right answers with a mistake note | rate named | seconds |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for label, t, c, s in (("baseline: engine off", base_totals, base_correct, base_seconds),
-                           ("misconception engine", totals, correct, seconds)):
+    rows += [("baseline: this bank, engine off", base_totals, base_correct, base_seconds),
+             ("misconception engine", totals, correct, seconds)]
+    for label, t, c, s in rows:
         print(f"| {label} | {t['named']} | {t['named with an alternative']} | {t['not named']} | {t['misleading']} | "
               f"{t['false positive']} | {c['right answer with a mistake note']}/{c['right answers']} | "
               f"{rate(t):.1%} | {s:.1f} |")

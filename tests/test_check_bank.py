@@ -20,6 +20,7 @@ from grader.bank.variant import Variant, fixed_variant, make_variant
 from grader.check.answer import check_answer
 from grader.check.numbers import as_fraction
 from grader.check.registry import REGISTRY
+from grader.jobs.validate import UNNAMED_NOTES
 
 BANK_PATH = Path(__file__).resolve().parent.parent / "questions" / "cnn.yaml"
 SECRET = "grader-demo-secret-do-not-use-for-a-real-course"
@@ -72,7 +73,7 @@ def test_reference_checks_as_correct(question_id: str, part_id: str) -> None:
 @pytest.mark.parametrize("question_id, part_id, note", WITH_MISTAKES,
                          ids=[f"{q}/{p}/{n}" for q, p, n in WITH_MISTAKES])
 def test_declared_mistake_gives_its_own_note(question_id: str, part_id: str, note: str) -> None:
-    seen = 0
+    seen = named = 0
     for student in STUDENTS:
         spec = variant(question_id, student).parts[part_id]
         for mistake in spec["mistakes"]:
@@ -82,10 +83,13 @@ def test_declared_mistake_gives_its_own_note(question_id: str, part_id: str, not
             text = typed(spec, mistake["answer"])
             result = check_answer(spec, text)
             assert result.verdict != "correct", f"{student}: mistake {text!r} accepted"
-            # a mistake that another declared mistake equals on this variant is named together with it
-            expected = " | ".join(sorted([note, *(m["note"] for m in mistake.get("same_as", ()))]))
-            assert result.note == expected, f"{student}: {text!r} -> {result}"
-            assert mistake["feedback"] in result.feedback
+            # Named alone, or together with the one other mistake that gives the same answer here; with
+            # more than two explanations none is named and only a true relation is said.
+            notes = result.note.split(" | ")
+            assert note in notes or result.note in UNNAMED_NOTES, f"{student}: {text!r} -> {result}"
+            if note in notes:
+                named += 1
+                assert mistake["feedback"] in result.feedback
             assert "{{" not in result.feedback  # the template was rendered for the variant
         for mistake in spec.get("inexact_mistakes", ()):  # e.g. F/2 for a whole-number part: named when rounded
             if mistake["note"] != note:
@@ -94,10 +98,12 @@ def test_declared_mistake_gives_its_own_note(question_id: str, part_id: str, not
             if rounded == spec["answer"] or any(m["answer"] == rounded for m in spec["mistakes"]):
                 continue
             seen += 1
+            named += 1
             result = check_answer(spec, str(rounded))
             assert (result.note, result.feedback) == (note, mistake["feedback"]), f"{student}: {rounded} -> {result}"
     # A mistake can coincide with the answer for some variants (then it is dropped), never for all.
     assert seen > 0, f"mistake {note} never survived into any of {len(STUDENTS)} variants"
+    assert named >= 0.8 * seen, f"mistake {note} named on only {named} of {seen} variants"
 
 
 @pytest.mark.parametrize("question_id, part_id", FREE, ids=[f"{q}/{p}" for q, p in FREE])
@@ -129,12 +135,19 @@ def test_variants_are_reproducible() -> None:
 
 
 # ----- specific pedagogical feedback ---------------------------------------------------------------
-@pytest.mark.parametrize("student", STUDENTS)
-def test_conv_output_size_without_plus_one(student: str) -> None:
-    spec = variant("conv-output-size", student).parts["a"]
-    result = check_answer(spec, str(spec["answer"] - 1))
-    assert (result.verdict, result.note) == ("incorrect", "missing-plus-one")
-    assert "+1" in result.feedback
+def test_conv_output_size_without_plus_one() -> None:
+    named = 0
+    for student in STUDENTS:
+        spec = variant("conv-output-size", student).parts["a"]
+        result = check_answer(spec, str(spec["answer"] - 1))
+        assert result.verdict == "incorrect" and "+1" in result.feedback, result
+        # Named alone or with the one other mistake that rounds to the same width (padding once: 31/3 + 1 -> 11);
+        # when three mistakes give this width, none is named and the feedback says "off by -1".
+        if "missing-plus-one" in result.note.split(" | "):
+            named += 1
+        else:
+            assert result.note == "off-by-one", result
+    assert named >= 0.75 * len(STUDENTS)
 
 
 def test_conv_output_size_seed_000_printed_answer() -> None:
@@ -143,7 +156,7 @@ def test_conv_output_size_seed_000_printed_answer() -> None:
     spec = fixed.parts["a"]
     assert check_answer(spec, "12").verdict == "correct"
     result = check_answer(spec, "11")
-    assert (result.verdict, result.note) == ("incorrect", "missing-plus-one")
+    assert result.verdict == "incorrect" and "missing-plus-one" in result.note.split(" | "), result
     assert "+1" in result.feedback
 
 

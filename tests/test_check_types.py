@@ -645,7 +645,7 @@ def test_blank_is_incorrect_with_note_blank(part: dict, raw: str | None) -> None
 REVEAL = [
     (INT, "4705", "4704"),
     (PCT, "0.72", "72%"),
-    (LINEAR, "2x+3", "2*x + 2"),
+    (LINEAR, "2x+3", "`2x + 2`"),  # in the syntax students type; a code span, so HTML shows it as math
     (M22, "[[1,3],[2,4]]", "[[1, 2], [3, 4]]"),
     (M22P, "[[1,2],[3,5]]", "[[1, 2], [3, 4]]"),
     (CHOICE, "A", "The expected answer is B."),

@@ -25,13 +25,18 @@ from grader.check.registry import REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from planted_mistakes import GENERIC_NOTES, PLANTED, answer_text  # noqa: E402
 from bench_feedback import coincides  # noqa: E402
+from planted_mistakes import GENERIC_NOTES, PLANTED, answer_text  # noqa: E402
 
 BANK = load_bank(ROOT / "questions" / "cnn.yaml")
 STUDENTS = [f"planted-{index}" for index in range(25)]
 #: rows where three declared mistakes give the same number on some variants (then none is named)
 CROWDED = {("conv-output-size", "a")}
+
+
+def _feedback_of(spec: dict, note: str) -> str:
+    return next((m["feedback"] for m in [*spec["mistakes"], *spec.get("inexact_mistakes", ())] if m["note"] == note),
+                "\0")
 
 
 @pytest.mark.parametrize("row", PLANTED, ids=[f"{r.question}.{r.part}:{r.note}" for r in PLANTED])
@@ -47,7 +52,8 @@ def test_planted_mistake_is_named_with_its_note(row) -> None:
         answered += 1
         notes = result.note.split(" | ")
         assert result.verdict != "correct", f"{student}: wrong answer {answer_text(value)!r} got credit"
-        if row.note in notes:
+        rounded_also = result.feedback.partition("(Rounded, this also gives your answer: ")[2]
+        if row.note in notes or (rounded_also and _feedback_of(spec, row.note) in rounded_also):
             named += 1
             continue
         # Not named: only a true relation may be said instead, never another cause.
@@ -112,8 +118,7 @@ def test_correct_answers_never_get_a_mistake_note() -> None:
 
 
 def test_a_declared_mistake_equal_to_the_answer_never_fires() -> None:
-    # n = 1 in linear-weights would make n*n == n; here the declared "3" equals n*n only when n^2 = 3: never,
-    # so build the case directly: for n = 2, the declared counted-biases n*n + n = 6 is not 4, but 3*n - 2 = 4 is.
+    # For n = 2 the declared "banded" mistake 3n - 2 is 4, the right answer n*n: it must not fire there.
     variant = fixed_variant(BANK, BANK.by_id["linear-weights"], {"n": 2})
     spec = variant.parts["a"]
     assert "banded" not in {m["note"] for m in spec["mistakes"]}  # 3*2 - 2 == 2*2: dropped for this variant
@@ -231,7 +236,19 @@ def test_option_feedback_is_rendered_for_the_variant() -> None:
 
 
 def test_exact_fraction_is_not_mistaken_for_rounding() -> None:
-    checker = REGISTRY.get("number")
-    spec = {"type": "number", "answer": Fraction(1, 3), "mistakes": [], "exact": True}
+    spec = {"type": "number", "answer": Fraction(1, 3), "mistakes": [], "exact": True}  # 1/3 exactly
     result = check_answer(spec, "0.3333")
     assert result.note == "derived:rounded:4"
+
+
+@pytest.mark.parametrize("settings, typed, verdict", [
+    ({"contains": True}, "I would add skip connections between every two blocks of the network", "correct"),
+    ({}, "I would add skip connections between every two blocks of the network", "incorrect"),  # too many words
+    ({"keywords": ["identity", "shortcut"]}, "an identity shortcut around the block", "correct"),
+    ({"keywords": ["identity", "shortcut"]}, "a shortcut", "incorrect"),
+])
+def test_contains_and_keyword_modes(settings: dict, typed: str, verdict: str) -> None:
+    checker = REGISTRY.get("text")
+    spec = {"type": "text", "answers": ["skip connections"], "mistakes": [], **settings}
+    spec["answer"] = checker.reference(None, spec)
+    assert check_answer(spec, typed).verdict == verdict

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from grader.check.base import Checker, CheckResult, CheckTimeout, Diagnosis
+from grader.check.display import typed_syntax
 from grader.check.misconceptions import explain, pair_of_mistakes
 from grader.check.registry import REGISTRY
 from grader.core.errors import FormatError
@@ -40,6 +41,8 @@ def check_answer(part_spec: Mapping[str, Any], raw_text: Any) -> CheckResult:
             error.text = raw
         return CheckResult("invalid", 0.0, format_answer_error(error), "invalid", raw.strip()[:200])
     shown = checker.format(value, part_spec) if value is not None else raw.strip()
+    if part_spec["type"] in ("expression", "matrix"):
+        shown = typed_syntax(shown)  # statistics show answers as students type them
     try:
         score, note, message = checker.score(value, part_spec["answer"], part_spec)
         if score >= 1.0:
@@ -58,7 +61,10 @@ def check_answer(part_spec: Mapping[str, Any], raw_text: Any) -> CheckResult:
     if not lines:
         lines.append(feedback("incorrect"))
     if part_spec.get("show_answer"):
-        lines.append(feedback("reveal", answer=checker.format(part_spec["answer"], part_spec)))
+        expected = checker.format(part_spec["answer"], part_spec)
+        if part_spec["type"] in ("expression", "matrix"):  # typed syntax, in a code span: math in HTML
+            expected = f"`{typed_syntax(expected)}`"
+        lines.append(feedback("reveal", answer=expected))
     verdict = "partial" if score > 0 else "incorrect"
     return CheckResult(verdict, round(score, 6), " ".join(lines), note or verdict, shown)
 

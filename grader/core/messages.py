@@ -48,6 +48,11 @@ FEEDBACK = {
     # graded by hand (grader manual / grader merge)
     "hand-graded": "Graded by hand: {comment}",
     "hand-graded-no-comment": "no comment.",
+    # parts of a submission that could not be graded (the reason is given once, at the top)
+    "not-graded-missing": "Not graded: no submission was found.",
+    "not-graded-unreadable": "Not graded: the answers file could not be read (see the top of this page).",
+    "not-graded-error": "Not graded yet: grading failed on our side (see the top of this page).",
+    "not-graded-pending": "Graded by hand once a readable answers file is handed in.",
 }
 FEEDBACK.update(CHECK_FEEDBACK)
 

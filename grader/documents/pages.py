@@ -21,7 +21,7 @@ ANSWER_HINTS = {
     "expression": "a formula in {variables}",
     "matrix": "a matrix, as [[1, 2], [3, 4]] or [1 2; 3 4]",
     "choice": "one letter",
-    "checkbox": "every correct letter, as A, C",
+    "checkbox": "every correct letter, separated by commas (in the form X, Y)",  # an example that is no answer
     "text": "a short phrase",
     "free": "a few sentences, graded by hand",
     "code": "the function in your notebook",
@@ -68,10 +68,14 @@ def _item(variant: Variant, key: bool) -> dict[str, Any]:
         spec = variant.parts[part.id]
         options = [{"label": label, "text": option["text"]}
                    for label, option in zip(LABELS, spec.get("options") or [])]
+        answer = variant.reference_text(part.id) if key else ""
+        rubric = [str(item) for item in spec.get("rubric") or ()] if key else []
+        code = str(spec.get("solution_code") or "").rstrip() if key and part.type == "code" else ""
+        if key and not answer:  # free and code parts: the key shows what the grader looks for
+            answer = "see the rubric below" if rubric else "see the reference code below" if code else ""
         parts.append({"id": part.id, "type": part.type, "prompt": variant.render_prompt(part),
-                      "hint": answer_hint(spec), "options": options,
-                      "answer": variant.reference_text(part.id) if key else "",
-                      "rubric": [str(item) for item in spec.get("rubric") or []] if key else []})
+                      "hint": answer_hint(spec), "options": options, "answer": answer, "rubric": rubric,
+                      "code": code})
     return {"id": question.id, "title": question.title, "points": question.points, "source": question.source,
             "text": variant.render_text(), "parts": parts, "params": variant.params if key else {},
             "solution": variant.render_solution() if key else "", "correction": question.correction if key else ""}

@@ -46,6 +46,11 @@ def markdown_to_html(text: str) -> str:
     return _markdown().render(text)
 
 
+def math_html(latex: str, display: bool = False) -> str:
+    """One formula as MathML (the same converter as the pages' $...$ math)."""
+    return _math(latex, {"display_mode": display})
+
+
 PAGE_STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1b1b1b; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }

@@ -49,6 +49,7 @@ class SubmissionResult:
     not_assigned: list[str] = field(default_factory=list)  # question ids a pool did not give this student
     bank_fingerprint: str = ""
     grader_version: str = ""  # empty: this grader's version (set when read back from an older record)
+    student_name: str = ""  # from the roster, shown at the top of the feedback
 
     @property
     def points(self) -> float:
@@ -112,7 +113,9 @@ def empty_result(bank: Bank, student_id: str, status: str, message: str, source:
         questions = assigned_questions(bank, secret, student_id)
     for question in questions:
         for part in answers_file_parts(question):
-            check = CheckResult("incorrect", 0.0, message, status)
+            # The reason is said once, at the top; hand-graded parts wait for a hand-in, they are not wrong.
+            check = (CheckResult("incorrect", 0.0, feedback(f"not-graded-{status}"), status) if auto_graded(part.type)
+                     else CheckResult("pending", 0.0, feedback("not-graded-pending"), status))
             result.parts.append(PartResult(question.id, part.id, part.type, question.part_points(part), 0.0, check,
                                            None))
     return result

@@ -18,6 +18,7 @@ from grader.bank.model import Bank
 from grader.core.errors import Location, SubmissionError
 from grader.core.messages import shorten
 from grader.core.yamlload import MAX_SUBMISSION_BYTES, YamlError, decode_text, parse_text
+from grader.grading.yaml_help import explain_yaml_error
 
 MAX_KEY_WARNINGS = 10  # a file with thousands of unknown keys gets ten warnings and a count, not thousands
 IGNORED_CLAIMS = ("student", "student_id", "sid", "id", "email", "name", "seed", "variant", "score", "points",
@@ -50,8 +51,13 @@ def read_submission(path: str | Path, bank: Bank, student_id: str) -> Submission
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_SUBMISSION_BYTES + 1)
-        document = parse_text(decode_text(raw, MAX_SUBMISSION_BYTES), str(path), answers_mode=True)
+        text = decode_text(raw, MAX_SUBMISSION_BYTES)
+        document = parse_text(text, str(path), answers_mode=True)
     except YamlError as error:
+        if error.message.startswith("invalid YAML: "):  # PyYAML's words: say what to fix, where it likely is
+            explained = explain_yaml_error(text, error.message.removeprefix("invalid YAML: "), error.line,
+                                           error.column)
+            raise SubmissionError(explained.message, Location(str(path), explained.line, explained.column)) from error
         raise SubmissionError(error.message, Location(str(path), error.line, error.column)) from error
     except OSError as error:
         raise SubmissionError(f"cannot read the file: {error.strerror}", Location(str(path))) from error

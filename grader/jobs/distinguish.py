@@ -62,9 +62,12 @@ def tally_variant(tally: PartTally, part: Part, spec: dict[str, Any]) -> None:
         for note in notes:
             groups[_key(mistake["answer"])].add(note)
             kinds[note] = "declared"
+    declared_keys = set(groups)
     for candidate in candidates_for(checker, spec, Budget()):
         if candidate.value is None:
             continue
+        if spec["type"] == "matrix" and _key(candidate.value) in declared_keys:
+            continue  # as in grading: a matrix equal to a declared mistake is that mistake
         note = note_of(candidate)
         groups[_key(candidate.value)].add(note)
         kinds.setdefault(note, "declared" if not note.startswith("derived:") and note in

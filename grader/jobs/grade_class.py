@@ -16,7 +16,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.bank.model import Bank, load_bank
@@ -90,6 +90,9 @@ def grade_file(bank: Bank, secret: str, student_id: str, path: Path | None) -> S
     try:
         submission = read_submission(path, bank, student_id)
     except GraderError as error:
+        # Name the file relative to the submissions folder: the student never saw the instructor's absolute
+        # path, and reruns from a moved folder stay byte-identical.
+        error.location = replace(error.location, file=path.name)
         return empty_result(bank, student_id, "unreadable", f"The file could not be read: {format_error(error)}",
                             str(path), secret=secret)
     try:
@@ -109,33 +112,38 @@ def _init_worker(bank_path: str) -> None:
 
 
 def grade_and_write(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path,
-                    notes: list[str] = ()) -> SubmissionResult:
+                    notes: list[str] = (), name: str = "") -> SubmissionResult:
     """Grade one student and write their own files (in the worker, so rendering runs in parallel too)."""
     result = grade_file(bank, secret, student_id, path)
     result.warnings.extend(notes)
+    result.student_name = name  # the feedback names the student at the top
     write_student_outputs(bank, result, out_dir)
     return result
 
 
 def _grade_in_worker(secret: str, student_id: str, path: str | None, out_dir: str,
-                     notes: list[str]) -> SubmissionResult:
+                     notes: list[str], name: str = "") -> SubmissionResult:
     assert _worker_bank is not None
-    return grade_and_write(_worker_bank, secret, student_id, Path(path) if path else None, Path(out_dir), notes)
+    return grade_and_write(_worker_bank, secret, student_id, Path(path) if path else None, Path(out_dir), notes,
+                           name)
 
 
-def _grade_batch_in_worker(secret: str, batch: list[tuple[str, str | None, list[str]]], out_dir: str
+def _grade_batch_in_worker(secret: str, batch: list[tuple[str, str | None, list[str], str]], out_dir: str
                            ) -> list[SubmissionResult]:
-    return [_grade_in_worker(secret, student_id, path, out_dir, notes) for student_id, path, notes in batch]
+    return [_grade_in_worker(secret, student_id, path, out_dir, notes, name) for student_id, path, notes, name in batch]
 
 
 def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out_dir: Path, jobs: int = 1,
               progress: Callable[[], None] | None = None,
-              notes: dict[str, list[str]] | None = None) -> dict[str, SubmissionResult]:
+              notes: dict[str, list[str]] | None = None,
+              names: dict[str, str] | None = None) -> dict[str, SubmissionResult]:
     results: dict[str, SubmissionResult] = {}
     notes = notes or {}
+    names = names or {}
     if jobs <= 0:  # in this process: no time limit per submission (library callers that want speed)
         for student_id, path in items:
-            results[student_id] = grade_and_write(bank, secret, student_id, path, out_dir, notes.get(student_id, []))
+            results[student_id] = grade_and_write(bank, secret, student_id, path, out_dir, notes.get(student_id, []),
+                                                  names.get(student_id, ""))
             if progress:
                 progress()
         return results
@@ -144,13 +152,14 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
     with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(str(bank.path),)) as pool:
         def schedule(student_id: str, path: Path | None):
             return pool.schedule(_grade_in_worker, args=(secret, student_id, str(path) if path else None,
-                                                         str(out_dir), notes.get(student_id, [])),
+                                                         str(out_dir), notes.get(student_id, []),
+                                                         names.get(student_id, "")),
                                  timeout=SUBMISSION_TIMEOUT)
 
         # a few students per task: the pool's cost per task is about that of grading one student; a batch that
         # fails leaves its students to be graded one by one below, with the retry
         batched = grade_batches(pool, _grade_batch_in_worker, secret, items, out_dir, notes, SUBMISSION_TIMEOUT,
-                                progress) if speed.FAST else {}
+                                progress, names) if speed.FAST else {}
         futures = {student_id: schedule(student_id, path) for student_id, path in items
                    if batched.get(student_id) is None}
         for student_id, path in items:
@@ -207,7 +216,8 @@ def grade_class(bank: Bank, secret: str, students: list[Student], submission_pat
             from grader.jobs.histogram_helper import HistogramHelper
 
             helper = HistogramHelper()
-        graded = grade_all(bank, secret, items, stage.path, jobs, progress, notes)
+        graded = grade_all(bank, secret, items, stage.path, jobs, progress, notes,
+                           {s.id: s.name for s in students})
         results = stage.finish(bank, students, graded, write_student_outputs)
         write_class_outputs(bank, students, results, stage.path, helper.draw if helper else None)
         write_atomic(stage.path / "run.json", json.dumps({"started": started, "finished": time.time(), "jobs": jobs,

@@ -18,7 +18,6 @@ from typing import Any
 from grader.bank.model import Bank, Question
 from grader.bank.variant import Variant, fixed_variant, make_variant
 from grader.check.limits import check_part  # every check under the part's time limit
-from grader.check.misconceptions import pair_of_mistakes
 from grader.check.registry import REGISTRY
 from grader.core.deadline import SOLVER_TIME_LIMIT, CallTimeout, time_limit
 from grader.core.errors import BankError, Location
@@ -26,6 +25,9 @@ from grader.grading.submission import answer_to_text
 from grader.jobs.distinguish import PartTally, report_lines, tally_variant
 
 DEFAULT_SEEDS = 200
+#: notes that name no cause, only a relation: what feedback says when too many mistakes explain an answer
+UNNAMED_NOTES = {"incorrect", "off-by-one", "off-by-two", "power-of-ten", "factor-100", "sign", "close",
+                 "matrix-entries", "partial-entries", "not-equivalent", "wrong-shape"}
 VALIDATE_SECRET = "grader-validate"
 
 
@@ -173,8 +175,14 @@ def _check_variant(variant: Variant, report: QuestionReport) -> None:
                        f"{variant.params}: {result.feedback}", key=f"self:{part.id}")
         for mistake in spec["mistakes"]:
             result = check_part(spec, checker.format(mistake["answer"], spec))
-            expected = pair_of_mistakes([mistake, *mistake["same_as"]]).note if mistake.get("same_as") else mistake["note"]
-            if result.note != expected:
+            # named alone, or together with what else gives the same answer on this variant
+            notes = result.note.split(" | ")
+            unnamed = result.note in UNNAMED_NOTES or result.note.startswith("factor-")
+            if mistake["note"] not in notes and unnamed and result.verdict != "correct":
+                report.add("note", where, f"mistake '{mistake['note']}' is not named for params {variant.params}: "
+                           f"more than two mistakes give that answer there (said instead: '{result.note}')",
+                           key=f"crowded:{part.id}:{mistake['note']}")
+            elif mistake["note"] not in notes:
                 report.add("error", where, f"mistake '{mistake['note']}' was not recognised for params "
                            f"{variant.params} (got note '{result.note}')", key=f"mistake:{part.id}:{mistake['note']}")
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from grader.bank.model import Bank
 from grader.bank.templates import points as pts
 from grader.documents.pages import html_layouts, layouts
 from grader.grading.grade import PartResult, SubmissionResult
+from grader.report.math_feedback import feedback_html_fragment
 
 VERDICT_MARKS = {"correct": "✔ correct", "incorrect": "✘ incorrect", "partial": "◐ partly correct",
                  "invalid": "✘ could not be read", "pending": "… graded by hand"}
@@ -90,9 +93,10 @@ def feedback_html(bank: Bank, result: SubmissionResult) -> str:
             continue
         for part in (p for p in result.parts if p.question == question.id):
             message, diagram = split_feedback(part.result.feedback)
+            message_html = Markup(feedback_html_fragment(message)) if message else ""  # math as MathML
             parts.append({"id": part.part, "verdict": part.result.verdict, "mark": VERDICT_MARKS[part.result.verdict],
                           "points": part.points, "max_points": part.max_points,
-                          "raw": (part.raw or "").strip(), "message": message, "diagram": diagram})
+                          "raw": (part.raw or "").strip(), "message": message_html, "diagram": diagram})
         points, max_points = result.question_points(question.id)
         questions.append({"index": index, "title": question.title, "points": points, "max_points": max_points,
                           "not_assigned": False, "parts": parts})

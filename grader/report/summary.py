@@ -67,7 +67,8 @@ def class_summary(bank: Bank, results: dict[str, SubmissionResult],
                 # Letters are shuffled per student, so choice parts are compared by note (option number).
                 "common_wrong_answers": [] if part.type in ("choice", "checkbox")
                 else _top(p.result.answer for p in wrong if p.result.answer),
-                "common_notes": _top(p.result.note for p in wrong),
+                # a pair of named mistakes ("a | b") counts for each of them
+                "common_notes": _top(note for p in wrong for note in p.result.note.split(" | ")),
             })
         summary["questions"].append(entry)
     return summary

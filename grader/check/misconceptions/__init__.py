@@ -11,7 +11,7 @@ It may import ``grader.check`` and ``grader.core`` only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from itertools import chain
 from typing import Any
@@ -26,6 +26,7 @@ from grader.check.numbers import NumberText
 
 __all__ = ["Candidate", "explain", "candidates_for", "pair_of_mistakes"]
 MAX_NAMED = 2
+MAX_ROUNDED_MENTIONED = 3  # explanations that need rounding, mentioned beside an exact one
 
 
 def pair_of_mistakes(mistakes: list[Mapping[str, Any]]) -> Diagnosis:
@@ -43,13 +44,15 @@ def _as_given(value: Any, spec: Mapping[str, Any]) -> Any:
     return value
 
 
-def candidates_for(checker: Checker, spec: Mapping[str, Any], budget: Budget) -> Iterator[Candidate]:
+def candidates_for(checker: Checker, spec: Mapping[str, Any], budget: Budget,
+                   near: Callable[[float], bool] | None = None) -> Iterator[Candidate]:
+    """Every candidate for the part on this variant (``near``: an optional pre-test against the answer)."""
     kind = spec["type"]
     streams: list[Iterator[Candidate]] = []
     if kind in ("integer", "number", "expression"):
         streams.append(formula_candidates(dict(spec), checker, budget))
     if kind in ("integer", "number"):
-        streams.append(number_candidates(dict(spec), checker))
+        streams.append(number_candidates(dict(spec), checker, near))
     if kind == "matrix":
         streams.append(matrix_candidates(dict(spec)))
     return chain(*streams)
@@ -65,6 +68,22 @@ def same_value(checker: Checker, spec: Mapping[str, Any]):
             return a == b
         return checker.matches(_as_given(a, spec), b, spec)
     return same
+
+
+def _near(value: Any, spec: Mapping[str, Any]) -> Callable[[float], bool] | None:
+    """A generous float pre-test for number candidates (the exact comparison comes after)."""
+    try:
+        given = float(value.value if isinstance(value, NumberText) else value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    # at least the number checker's default tolerance (1e-3): a pre-test may let too much through, never too little
+    rtol = max(float(spec.get("rtol", 0) or 0), 1e-3) * 4
+    atol = max(float(spec.get("atol", 0) or 0), 1e-9) * 4
+    if spec.get("sigfigs"):
+        rtol = max(rtol, 10.0 ** (1 - int(spec["sigfigs"])))
+    if spec.get("decimals") is not None:
+        atol = max(atol, 10.0 ** -int(spec["decimals"]))
+    return lambda candidate: abs(candidate - given) <= max(rtol * max(abs(candidate), abs(given)), atol)
 
 
 def _explains(checker: Checker, value: Any, spec: Mapping[str, Any]):
@@ -94,11 +113,21 @@ def explain(checker: Checker, value: Any, spec: Mapping[str, Any], declared: Dia
     explanations = [declared] if declared else []
     taken = set(declared.note.split(" | ")) if declared else set()
     limit = MAX_NAMED - len(taken)
-    found = matching(candidates_for(checker, spec, budget), _explains(checker, value, spec), same_value(checker, spec),
+    found = matching(candidates_for(checker, spec, budget, _near(value, spec)), _explains(checker, value, spec), same_value(checker, spec),
                      spec["answer"], budget, taken, max(limit, 0))
-    explanations += [as_diagnosis(candidate, named) for candidate in found]
-    if declared and len(taken) > MAX_NAMED - 1 and found:
+    exact = [as_diagnosis(candidate, named) for candidate in found if not candidate.weak]
+    rounded = [as_diagnosis(candidate, named) for candidate in found if candidate.weak]
+    if declared and len(taken) > MAX_NAMED - 1 and exact:
         return None  # a pair of declared mistakes and yet another explanation: too many to name
+    explanations += exact
+    if explanations and rounded:
+        # An explanation that needs rounding never hides an exact one, but the student hears of it too.
+        diagnosis = name(explanations)
+        if diagnosis is None:
+            return None
+        also = " Or: ".join(d.message for d in rounded[:MAX_ROUNDED_MENTIONED])
+        return Diagnosis(diagnosis.note, f"{diagnosis.message} (Rounded, this also gives your answer: {also})")
+    explanations += rounded
     if not explanations and kind == "matrix":
         relation = relation_diagnosis(value, spec["answer"], lambda a, b: checker.matches(a, b, spec))
         if relation:

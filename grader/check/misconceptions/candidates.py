@@ -28,6 +28,9 @@ class Candidate:
     message: str  # one sentence for the student
     value: Any  # the candidate answer on this variant, in the checker's reference form
     note: str = ""  # overrides "derived:<code>" (a declared mistake named through a relation)
+    #: needs a rounding step the student would have seen (a fraction for a width): it never hides an exact
+    #: explanation, and is mentioned beside one
+    weak: bool = False
 
 
 class Budget:
@@ -69,18 +72,18 @@ def matching(candidates: Iterable[Candidate], explains: Callable[[Any], bool], s
         if any(note_of(c) == note_of(candidate) for c in found):
             continue
         found.append(candidate)
-        if len(found) > limit:
+        if sum(not c.weak for c in found) > limit:
             break  # too many explanations already: naming any one could name the wrong cause
     return found
 
 
 def name(explanations: list[Diagnosis]) -> Diagnosis | None:
-    """One explanation is named; two are named together (notes sorted); more are not named at all."""
+    """One explanation is named; two are named together (declared first, then by note); more are not named."""
     if not explanations or len(explanations) > MAX_NAMED:
         return None
     if len(explanations) == 1:
         return explanations[0]
-    ordered = sorted(explanations, key=lambda d: d.note)
+    ordered = sorted(explanations, key=lambda d: (d.note.startswith("derived:"), d.note))  # the author's first
     return Diagnosis(" | ".join(d.note for d in ordered),
                      "Two mistakes give your answer here: " + " Or: ".join(d.message for d in ordered))
 

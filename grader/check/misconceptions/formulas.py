@@ -22,8 +22,9 @@ import sympy
 from grader.check.misconceptions.candidates import Budget, Candidate
 
 Path = tuple[int, ...]
-#: the mutations also tried on a declared mistake (two steps); swaps and sign flips there are mostly noise
-TWO_STEP_KINDS = ("add:", "drop-term:", "coefficient:", "power:", "drop-factor:", "floor:", "ceil:")
+#: the mutations also tried on a declared mistake (two steps); swaps, sign flips and an added 1 there are
+#: mostly noise that would crowd out the one-step explanations
+TWO_STEP_KINDS = ("drop-term:", "coefficient:", "power:", "drop-factor:", "floor:", "ceil:")
 Mutation = tuple[str, str, sympy.Basic]  # (stable code, description, mutated tree)
 
 

@@ -9,7 +9,7 @@ mistake names that mistake (its own note and feedback), never another.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -47,38 +47,53 @@ def _rounded(value: Fraction | float) -> Iterator[tuple[str, str, Fraction]]:
             yield f"truncated:{decimals}", f"cut off after {decimals} decimal place(s)", truncated
 
 
-def number_candidates(spec: dict[str, Any], checker: Any) -> Iterator[Candidate]:
-    """Relations to the reference; rounded versions of declared (and inexact) mistakes."""
+_FACTORS = {power: Fraction(10) ** power for power in POWERS_OF_TEN}
+
+
+def number_candidates(spec: dict[str, Any], checker: Any,
+                      near: Callable[[float], bool] | None = None) -> Iterator[Candidate]:
+    """Relations to the reference; rounded versions of declared (and inexact) mistakes.
+
+    ``near(value)`` is a cheap pre-test against the student's number: a candidate far from it can
+    neither explain the answer nor rival another explanation, so it is not built at all.
+    """
     reference = _value(spec.get("answer"))
     if reference is None:
         return
-    percent = bool(spec.get("percent"))
     as_reference = _converter(spec, checker)
-    if percent:
-        yield Candidate("complement", "Your answer is 100 minus the expected percentage: did you give the share "
-                        "kept instead of saved (or the reverse)?", as_reference(100 - reference))
-        yield Candidate("ratio-not-percent", feedback("factor-percent"), as_reference(reference / 100),
-                        note="factor-100")
-        yield Candidate("complement-ratio", "Your answer is 1 minus the expected fraction, and a fraction where a "
-                        "percentage was asked.", as_reference(1 - reference / 100))
-    else:
-        # the relations the number checkers have always named keep their notes
-        yield Candidate("percent-not-ratio", feedback("factor-percent"), as_reference(reference * 100),
-                        note="factor-100")
-        yield Candidate("ratio-of-100", feedback("factor-percent"), as_reference(reference / 100), note="factor-100")
-    for power in POWERS_OF_TEN:
-        factor = Fraction(10) ** power
-        yield Candidate(f"power-of-ten:{power:+d}", feedback("power-of-ten", factor=f"10^{power}"),
-                        as_reference(reference * factor), note="power-of-ten")
-    for code, how, rounded in _rounded(reference):
-        yield Candidate(code, f"Your answer is the right value {how}.", as_reference(rounded))
-    for mistake in _mistake_values(spec):
-        mistake_value = _value(mistake["answer"])
-        if mistake_value is None:
-            continue
-        for code, _how, rounded in _rounded(mistake_value):
-            yield Candidate(f"{mistake['note']}:{code}", mistake["feedback"], as_reference(rounded),
-                            note=mistake["note"])
+
+    def make(code: str, message: str, raw: Fraction | float, note: str = "", weak: bool = False) -> Candidate | None:
+        try:
+            if near is not None and not near(float(raw)):
+                return None
+        except (OverflowError, ValueError):
+            return None
+        return Candidate(code, message, as_reference(raw), note=note, weak=weak)
+
+    def relations() -> Iterator[Candidate | None]:
+        if spec.get("percent"):
+            yield make("complement", "Your answer is 100 minus the expected percentage: did you give the share "
+                       "kept instead of saved (or the reverse)?", 100 - reference)
+            yield make("ratio-not-percent", feedback("factor-percent"), reference / 100, note="factor-100")
+            yield make("complement-ratio", "Your answer is 1 minus the expected fraction, and a fraction where a "
+                       "percentage was asked.", 1 - reference / 100)
+        else:
+            # the relations the number checkers have always named keep their notes
+            yield make("percent-not-ratio", feedback("factor-percent"), reference * 100, note="factor-100")
+            yield make("ratio-of-100", feedback("factor-percent"), reference / 100, note="factor-100")
+        for power, factor in _FACTORS.items():
+            yield make(f"power-of-ten:{power:+d}", feedback("power-of-ten", factor=f"10^{power}"),
+                       reference * factor, note="power-of-ten")
+        for code, how, rounded in _rounded(reference):
+            yield make(code, f"Your answer is the right value {how}.", rounded, weak=True)
+        for mistake in _mistake_values(spec):
+            mistake_value = _value(mistake["answer"])
+            if mistake_value is None:
+                continue
+            for code, _how, rounded in _rounded(mistake_value):
+                yield make(f"{mistake['note']}:{code}", mistake["feedback"], rounded, note=mistake["note"], weak=True)
+
+    yield from (candidate for candidate in relations() if candidate is not None)
 
 
 def _mistake_values(spec: dict[str, Any]) -> list[dict[str, Any]]:
