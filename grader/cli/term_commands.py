@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli import _console, _read_roster, _secret, _secret_value, secret_options, user_errors
+from grader.cli.app import _console, _read_roster, _secret, _secret_value, secret_options, user_errors
 
 # --- a term: regrades, impact, hand grading, grades out ---------------------------------------------------------
 
