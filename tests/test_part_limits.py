@@ -258,3 +258,35 @@ def test_the_student_copy_keeps_the_limits_for_grader_check(tmp_path: Path) -> N
     parts = {part.id: part.spec for part in load_shape(copy).by_id["expand"].parts}
     assert (time_limit_of(parts["a"]), time_limit_of(parts["b"])) == (0.5, 1.5)
     assert "answer" not in parts["a"] and "(x + y + z)^300" not in copy.read_text()
+
+
+ORPHAN = '''\
+import sys
+import time
+import sympy
+from grader.check.limits import WORKER, check_part
+
+x = sympy.Symbol("x")
+check_part({"type": "expression", "id": "a", "variables": ["x"], "answer": x, "mistakes": []}, "x")
+print(WORKER.pid(), flush=True)
+time.sleep(600)
+'''
+
+
+def test_a_checking_child_does_not_outlive_a_killed_parent(tmp_path: Path) -> None:
+    """A grading worker killed with kill -9 must not leave its checking child behind, holding memory."""
+    import time
+
+    parent = subprocess.Popen([sys.executable, str(_write(tmp_path, "parent.py", ORPHAN))], stdout=subprocess.PIPE,
+                              text=True)
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 60  # the child looks for its parent every 5 s
+    while time.monotonic() < deadline and Path(f"/proc/{child}").exists() and \
+            Path(f"/proc/{child}/stat").read_text().split()[2] != "Z":
+        time.sleep(0.2)
+    alive = Path(f"/proc/{child}").exists() and Path(f"/proc/{child}/stat").read_text().split()[2] != "Z"
+    if alive:
+        os.kill(child, signal.SIGKILL)
+    assert not alive, "the checking child outlived its parent"

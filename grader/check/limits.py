@@ -20,6 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import signal
 import sys
 import threading
 from collections.abc import Mapping
@@ -94,9 +95,27 @@ def parse_part(spec: Mapping[str, Any], raw: str, time_limit: float | None = Non
 
 # --- the child process ------------------------------------------------------------------------------------
 
-def _serve(connection: Any) -> None:
+def _serve(connection: Any, parent_pid: int = 0, parent_end: Any = None) -> None:
+    """The child's process: serve, then leave at once with os._exit.
+
+    A forked child inherits its parent's signal handlers and exit hooks (a pebble worker's SIGTERM handler
+    runs multiprocessing's exit function, with the parent's finalizers). None of them may run here: SIGTERM
+    gets its default (die now), Ctrl-C is left to the parent, and the child never returns into them.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _serve_parts(connection, parent_pid, parent_end)
+    finally:
+        os._exit(0)
+
+
+def _serve_parts(connection: Any, parent_pid: int, parent_end: Any) -> None:
     """The child's loop: one (mode, spec, raw) at a time, one reply each, until the pipe closes."""
     from grader.check import worker
+
+    if parent_end is not None:  # forked: our copy of the parent's end would keep recv() from ever seeing EOF
+        parent_end.close()
 
     worker.run_inline = True  # already isolated and limited here: no nested pool for exact confirmation
     try:
@@ -106,6 +125,10 @@ def _serve(connection: Any) -> None:
     connection.send(("ready", None))  # the part's clock starts only now
     while True:
         try:
+            if not connection.poll(5.0):
+                if parent_pid and os.getppid() != parent_pid:  # the parent was killed (kill -9): do not linger
+                    return
+                continue
             mode, spec, raw = connection.recv()
         except (EOFError, OSError):
             return
@@ -156,7 +179,12 @@ class PartWorker:
             self._discard()
             context = self._context()
             parent_end, child_end = context.Pipe()
-            process = context.Process(target=_serve, args=(child_end,), daemon=True, name="grader-check")
+            # Only a forked child knows its parent's pid (a forkserver child's parent is the server, which
+            # ends with us) and holds a copy of our end of the pipe.
+            forked = context.get_start_method() == "fork"
+            process = context.Process(target=_serve, args=(child_end, os.getpid() if forked else 0,
+                                                           parent_end if forked else None),
+                                      daemon=True, name="grader-check")
             process.start()
             child_end.close()
             self._child, self._owner_pid = _Child(process, parent_end), os.getpid()
