@@ -20,7 +20,7 @@ from grader.core.messages import feedback
 from grader.grading.submission import Submission
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per part per student: no __dict__ each
 class PartResult:
     question: str
     part: str
