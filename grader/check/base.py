@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 VERDICTS = ("correct", "incorrect", "partial", "invalid", "pending")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per part per student: no __dict__ each
 class CheckResult:
     verdict: str
     score: float

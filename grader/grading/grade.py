@@ -25,7 +25,7 @@ from grader.grading.submission import Submission
 HAND_GRADED = "hand-graded"  # the note of a part scored from a grading sheet
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per part per student: no __dict__ each
 class PartResult:
     question: str
     part: str
