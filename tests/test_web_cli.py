@@ -112,3 +112,47 @@ def test_a_task_that_overruns_is_killed_and_the_pool_keeps_working():
             pool.close()
 
     asyncio.run(scenario())
+
+
+def test_several_server_processes_share_sessions_and_answers(tmp_path):
+    """grader serve --workers 2: requests on fresh connections land on either process and agree."""
+    import re
+    import signal
+    import urllib.request
+
+    import httpx
+    from web_support import free_port, reference
+
+    from grader.web.links import student_link
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "GRADER_SECRET"} | {"GRADER_SECRET": SECRET}
+    server = subprocess.Popen([sys.executable, "-m", "grader.cli", "serve", str(HOMEWORK), "--roster",
+                               str(HOMEWORK_ROSTER), "--db", f"sqlite:///{tmp_path / 'w.sqlite3'}", "--port", str(port),
+                               "--workers", "2", "--jobs", "1"], cwd=ROOT, env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
+                break
+            except OSError:
+                assert time.time() < deadline and server.poll() is None, "grader serve --workers 2 did not start"
+                time.sleep(0.3)
+        fresh = {"connection": "close"}  # a new connection per request, so both processes serve this student
+        with httpx.Client(base_url=base, headers=fresh, follow_redirects=True) as client:
+            assert client.get(student_link("", SECRET, "s001", "")).status_code == 200
+            pages = [client.get("/q/add") for _ in range(8)]
+            assert all(page.status_code == 200 for page in pages)
+            token = re.search(r'name="csrf" value="([^"]+)"', pages[0].text).group(1)
+            right = reference(HOMEWORK, "add", "s001")
+            stored = client.post("/q/add", data={"csrf": token, "action": "submit", "answer.a": right})
+            assert stored.status_code == 200
+            for _ in range(6):
+                part = client.get("/q/add?format=json").json()["parts"][0]
+                assert part["last"]["verdict"] == "correct" and part["attempts_left"] == 2
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -32,9 +32,10 @@ from grader.web.tokens import INSTRUCTOR, STUDENT, Identity
 RATE_WINDOW = dt.timedelta(minutes=1)
 
 
-async def _student(request: Request) -> tuple[WebApp, Identity | None, Response | None]:
+async def _student(request: Request, identity: Identity | None = None
+                   ) -> tuple[WebApp, Identity | None, Response | None]:
     web = state(request)
-    identity = await web.identity(request)
+    identity = identity or await web.identity(request)
     if identity is None:
         return web, None, message_page(request, 401, web_message("sign-in-needed"), "Sign in")
     if identity.role != STUDENT:
@@ -51,7 +52,7 @@ async def bank_page(request: Request) -> Response:
     identity = await web.identity(request)
     if identity is not None and identity.role == INSTRUCTOR:
         return RedirectResponse("/instructor", status_code=303)
-    web, identity, refusal = await _student(request)
+    web, identity, refusal = await _student(request, identity)
     if refusal:
         return refusal
     rows = await run_in_threadpool(db.answers_for, web.engine, web.bank.id, identity.student)
