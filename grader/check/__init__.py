@@ -1,7 +1,9 @@
 """Answer checking: ``check_answer(part_spec, raw_text) -> CheckResult``.
 
 One module per answer type in ``types/`` behind ``base.Checker``, listed in ``registry``; the safe
-parser and the killable worker. Imports only ``grader.core``.
+parser (with ``student_syntax``) and the killable worker; the shared rules the types use: ``sigfigs``
+(significant figures and decimal places), ``forms`` (form tests on the typed structure), ``domains``
+(test points), ``numbers``, ``matrix_precision`` and ``kinds_common``. Imports only ``grader.core``.
 """
 
 from grader.check.answer import check_answer
