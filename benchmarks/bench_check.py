@@ -8,7 +8,9 @@ Run:  python benchmarks/bench_check.py [--seconds 1.0]
    expression checker and by the naive baseline ``sympy.simplify(parse_expr(a) - parse_expr(b)) == 0``
    in the same run: both rates, the speed ratio and the verdict disagreements.
 
-Targets: >= 20x the baseline on the symbolic set; >= 20,000 answers/s for integer, number and choice.
+Targets: >= 20x the baseline on the symbolic set; >= 20,000 answers/s for integer, number (also with
+sigfigs) and choice. The kinds added by issue 9 (equation, interval, set, complex, quantity,
+antiderivative) are measured without a target.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def spec(kind: str, answer: Any = None, mistakes: tuple[tuple[Any, str], ...] = 
 
 # ----- realistic mixes ------------------------------------------------------------------------------
 H, K = sympy.Symbol("H"), sympy.Symbol("K")
+X, Y = sympy.Symbol("x"), sympy.Symbol("y")
 OPTIONS = [
     {"text": "Apple pie", "feedback": "No."},
     {"text": "Banana split", "correct": True, "feedback": "Yes."},
@@ -69,6 +72,10 @@ MIXES: dict[str, list[tuple[dict, list[str]]]] = {
         ["72", "72%", "72.1", "0.72", "28", "71", "7.2e1", "144/2", "1/3", "abc", "nan", "", "72,5",
          "-72", "72.0%", "7200"],
     )],
+    "number-sigfigs": [(
+        spec("number", sympy.E, sigfigs=3),
+        ["2.72", "2.73", "2.718", "2.7", "-2.72", "(2.72)", "e", "1/3", "27.2e-1", "", "2,72", "abc"],
+    )],
     "choice": [(
         spec("choice", options=OPTIONS),
         ["B", "b", "B)", "Banana split", "A", "C", "D", "Z", "", "a", "B", "banana split"],
@@ -88,6 +95,31 @@ MIXES: dict[str, list[tuple[dict, list[str]]]] = {
              variables=["H", "K"]),
         ["H-K+1", "1+H-K", "H - K", "-(H-K+1)", "2(H-K+1)", "H-2K+1", "HK", "h-k+1", "", "H-K+",
          "H - K + 1", "(H-K)+1"],
+    )],
+    # issue 9: the new kinds
+    "equation": [(
+        spec("equation", sympy.Eq(Y, 2 * X + 1), variables=["x", "y"]),
+        ["y = 2x + 1", "2x - y + 1 = 0", "y = 2x", "2x + 1", "4x - 2y = -2", "y = = 1", ""],
+    )],
+    "interval": [(
+        spec("interval", sympy.Gt(X, 3)),
+        ["x > 3", "(3, inf)", "[3, inf)", "x >= 3", "(4, inf)", "(3, inf]", "[0, 1) U (2, 5]", "", "abc"],
+    )],
+    "set": [(
+        spec("set", sympy.Matrix([-2, 3])),
+        ["{-2, 3}", "3, -2", "{3}", "{-2, 3, 3}", "{-2, 3, 4}", "{1 + 2, -2}", "", "{,}"],
+    )],
+    "complex": [(
+        spec("complex", 3 - 4 * sympy.Symbol("i")),
+        ["3 - 4i", "3 + 4i", "-3 + 4i", "5 e^(-i*atan(4/3))", "3", "x", ""],
+    )],
+    "quantity": [(
+        spec("quantity", Fraction(98, 10), unit="m/s^2"),
+        ["9.8 m/s^2", "980 cm/s^2", "9.8 m/s", "9.8", "19.6 m/s^2", "9.8 blorps", ""],
+    )],
+    "antiderivative": [(
+        spec("antiderivative", X**3 / 3, variables=["x"], require_constant=True),
+        ["x^3/3 + C", "x^3/3", "(x^3 + 7)/3 + C", "x^2", "x^3", ""],
     )],
     "matrix": [
         (spec("matrix", [[1, 2], [3, 4]], partial=True),
@@ -196,14 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     print(f"Python {sys.version.split()[0]}, sympy {sympy.__version__}, single process\n")
-    print(f"{'type':<12}{'answers/s':>12}{'answers':>10}{'target':>12}  met")
+    print(f"{'type':<16}{'answers/s':>12}{'answers':>10}{'target':>12}  met")
     met_all = True
     for kind, mix in MIXES.items():
         rate, count = throughput(mix, args.seconds)
-        target = THROUGHPUT_TARGET if kind in ("integer", "number", "choice") else None
+        target = THROUGHPUT_TARGET if kind in ("integer", "number", "number-sigfigs", "choice") else None
         met = "" if target is None else ("yes" if rate >= target else "NO")
         met_all &= met != "NO"
-        print(f"{kind:<12}{rate:>12,.0f}{count:>10,}{(f'{target:,}' if target else '-'):>12}  {met or '-'}")
+        print(f"{kind:<16}{rate:>12,.0f}{count:>10,}{(f'{target:,}' if target else '-'):>12}  {met or '-'}")
 
     pairs = symbolic_set()
     ours(pairs[0][0], pairs[0][1])  # warm up

@@ -174,11 +174,11 @@ NUMBER = [
     (PI_SIGFIGS, "3.14", "correct", "correct"),
     (PI_SIGFIGS, "3.1416", "partial", "sigfigs-too-many"),
     (PI_SIGFIGS, "3.142", "partial", "sigfigs-too-many"),
-    (PI_SIGFIGS, "3.2", "incorrect", "close"),
+    (PI_SIGFIGS, "3.2", "incorrect", "sigfigs-value"),  # the value is wrong at 3 figures (issue 9)
     (PI_DECIMALS, "3.14", "correct", "correct"),
     (PI_DECIMALS, "3.142", "partial", "decimals-too-many"),
     (PI_DECIMALS, "3.1", "partial", "decimals-too-few"),  # the right value to fewer places (issue 9)
-    (PI_DECIMALS, "3.15", "incorrect", "close"),
+    (PI_DECIMALS, "3.15", "incorrect", "decimals-value"),
     # scientific notation with an absurd exponent is refused, not computed
     (PLAIN, "1e999999", "invalid", "invalid"),
     (PLAIN, "1e-999999", "invalid", "invalid"),

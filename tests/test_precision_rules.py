@@ -104,6 +104,14 @@ def test_extra_figures_setting(policy: str, verdict: str, score: float) -> None:
     assert (result.verdict, result.score) == (verdict, score)
 
 
+def test_allow_is_only_for_extra_figures_that_are_right() -> None:
+    part = spec("number", sympy.E, sigfigs=3, extra_figures="allow")
+    assert check(part, "2.7183").verdict == "correct"
+    assert check(part, "2.719").verdict == "partial"  # e to 4 figures is 2.718
+    assert check(spec("number", sympy.pi, decimals=2, extra_figures="allow"), "3.142").verdict == "correct"
+    assert check(spec("number", sympy.pi, decimals=2, extra_figures="allow"), "3.143").verdict == "partial"
+
+
 DECIMALS = [  # answer, verdict, note; pi to 2 decimal places
     ("3.14", "correct", "correct"), ("3.15", "incorrect", "decimals-value"), ("3.142", "partial", "decimals-too-many"),
     ("3.1", "partial", "decimals-too-few"), ("3.140", "partial", "decimals-too-many"), ("314e-2", "correct", "correct"),

@@ -330,7 +330,8 @@ class _Reader:
                                 part_id, hint=_did_you_mean(reference, solvers))
         answer = None
         if "answer" in raw:
-            answer = self.compiled(raw["answer"], at + ("answer",), qid, part_id, names + variables, solvers)
+            answer = self.compiled(raw["answer"], at + ("answer",), qid, part_id, names + variables, solvers,
+                                   tuple(settings.get("unknown_functions") or ()))
         elif checker.needs_answer and kind not in ("choice", "checkbox", "text"):
             raise self.fail("this part needs an answer:", at, qid, part_id)
         mistakes = []
@@ -339,7 +340,8 @@ class _Reader:
             self.keys(mistake, {"answer", "feedback", "note"}, where, "a mistake", qid, part_id)
             if not {"answer", "feedback", "note"} <= set(mistake):
                 raise self.fail("a mistake needs answer, feedback and note", where, qid, part_id)
-            compiled = self.compiled(mistake["answer"], where + ("answer",), qid, part_id, names + variables, solvers)
+            compiled = self.compiled(mistake["answer"], where + ("answer",), qid, part_id, names + variables, solvers,
+                                     tuple(settings.get("unknown_functions") or ()))
             mistakes.append(Mistake(compiled, str(mistake["feedback"]), str(mistake["note"])))
         prompt = self.template(raw.get("prompt") or "", at + ("prompt",), qid, set(names), part_id)
         weight = raw.get("weight", 1)
@@ -351,9 +353,9 @@ class _Reader:
                     raw.get("lms", True) is not False, self.visibility(raw, at, qid, part_id))
 
     def compiled(self, answer: Any, at: tuple[Any, ...], qid: str, part_id: str, names: list[str],
-                 solvers: ModuleType | None) -> Any:
+                 solvers: ModuleType | None, unknown_functions: tuple[str, ...] = ()) -> Any:
         try:
-            compiled = compile_answer(answer, names)
+            compiled = compile_answer(answer, names, unknown_functions)
         except SolveError as error:
             raise self.fail(str(error), at, qid, part_id) from error
         if isinstance(compiled, dict) and "solver" in compiled:

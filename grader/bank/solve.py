@@ -58,17 +58,17 @@ def load_solver_module(path: Path) -> ModuleType:
     return module
 
 
-def compile_answer(answer: Any, names: list[str]) -> Any:
+def compile_answer(answer: Any, names: list[str], unknown_functions: tuple[str, ...] = ()) -> Any:
     """Parse the expression strings of an answer spec once, at bank load time."""
     if isinstance(answer, bool):
         raise SolveError("an answer cannot be true/false")
     if isinstance(answer, (int, float, str, Decimal)):
         try:
-            return parse_expression(str(answer), variables=names, trusted=True)
+            return parse_expression(str(answer), variables=names, trusted=True, unknown_functions=unknown_functions)
         except FormatError as error:
             raise SolveError(f"answer expression '{answer}': {error.message}") from error
     if isinstance(answer, list):
-        return [compile_answer(item, names) for item in answer]
+        return [compile_answer(item, names, unknown_functions) for item in answer]
     if isinstance(answer, dict):
         if set(answer) == {"numpy"} and isinstance(answer["numpy"], str):
             try:

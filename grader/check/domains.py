@@ -13,6 +13,7 @@ WeBWorK compares at random points of a domain. Two rules on top of that:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import sympy
@@ -28,7 +29,8 @@ _STEP_FUNCTIONS = (sympy.floor, sympy.ceiling, sympy.sign, sympy.Abs, sympy.Max,
                    sympy.Heaviside)
 
 
-def positive_variables(reference: sympy.Basic) -> set[str]:
+@lru_cache(maxsize=1024)
+def positive_variables(reference: sympy.Basic) -> frozenset[str]:
     """Variables under log, an even root or a non-integer power: only positive values keep them real."""
     names: set[str] = set()
     real = {symbol: sympy.Dummy(str(symbol), real=True) for symbol in reference.free_symbols}
@@ -41,27 +43,41 @@ def positive_variables(reference: sympy.Basic) -> set[str]:
             continue
         if argument.free_symbols and not argument.xreplace(real).is_nonnegative:  # sqrt(x^2 + 1) needs nothing
             names |= {str(symbol) for symbol in argument.free_symbols}
-    return names
+    return frozenset(names)
 
 
 def has_steps(*expressions: sympy.Basic) -> bool:
-    return any(expression.has(*_STEP_FUNCTIONS) for expression in expressions)
+    return any(_has_steps(expression) for expression in expressions)
+
+
+@lru_cache(maxsize=4096)
+def _has_steps(expression: sympy.Basic) -> bool:
+    return expression.has(*_STEP_FUNCTIONS)
 
 
 def kinks(*expressions: sympy.Basic) -> list[float]:
     """Numbers where a step function may jump or bend: the constants inside max/min, the roots of abs(linear)."""
+    return sorted(set().union(*(_kinks(expression) for expression in expressions)))
+
+
+@lru_cache(maxsize=1024)
+def _kinks(expression: sympy.Basic) -> frozenset[float]:
     found: set[float] = set()
-    for expression in expressions:
-        for sub in sympy.preorder_traversal(expression):
-            if isinstance(sub, (sympy.Max, sympy.Min)):
-                found |= {float(arg) for arg in sub.args if arg.is_number and arg.is_real}
-            elif isinstance(sub, (sympy.Abs, sympy.sign, sympy.floor, sympy.ceiling)):
-                argument = sub.args[0]
-                symbols = list(argument.free_symbols)
-                if len(symbols) == 1 and argument.is_polynomial(symbols[0]) and sympy.degree(argument, symbols[0]) == 1:
-                    root = sympy.solve(argument, symbols[0])
-                    found |= {float(r) for r in root if r.is_real}
-    return sorted(value for value in found if abs(value) < 1e6)
+    for sub in sympy.preorder_traversal(expression):
+        if isinstance(sub, (sympy.Max, sympy.Min)):
+            found |= {float(arg) for arg in sub.args if arg.is_number and arg.is_real}
+        elif isinstance(sub, (sympy.Abs, sympy.sign, sympy.floor, sympy.ceiling)):
+            argument = sub.args[0]
+            symbols = list(argument.free_symbols)
+            if len(symbols) != 1:
+                continue
+            try:
+                coefficients = sympy.Poly(argument, symbols[0]).all_coeffs()
+            except sympy.PolynomialError:
+                continue
+            if len(coefficients) == 2 and coefficients[0].is_number and coefficients[1].is_number:
+                found.add(float(-coefficients[1] / coefficients[0]))  # the root of a linear argument
+    return frozenset(value for value in found if abs(value) < 1e6)
 
 
 def domains(names: Sequence[str], spec: Mapping[str, Any], reference: sympy.Basic, steps: bool,
@@ -79,22 +95,29 @@ def domains(names: Sequence[str], spec: Mapping[str, Any], reference: sympy.Basi
     return chosen  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=512)
+def _random_points(names: tuple[str, ...], ranges: tuple[tuple[float, float], ...], count: int,
+                   positive: bool) -> tuple[Point, ...]:
+    """The random part of the points: fixed by the names, so every answer to a part meets the same points."""
+    salt = "points|" if not positive else "positive-points|"
+    draws = Draws((salt + "|".join(names)).encode())
+    points = []
+    for index in range(count):
+        point = {}
+        for name, (low, high) in zip(names, ranges):
+            fraction = draws.below(1 << 32, f"{name}:{index}") / float(1 << 32)
+            point[sympy.Symbol(name)] = complex(low + (high - low) * fraction)
+        points.append(point)
+    return tuple(points)
+
+
 def choose_points(spec: Mapping[str, Any], reference: sympy.Basic, student: sympy.Basic | None = None,
                 count: int = 8, positive: bool = False) -> list[Point]:
     """Random points of each variable's domain, plus integer and kink points when step functions appear."""
     names = list(spec.get("variables") or ())
     steps = has_steps(reference, *(() if student is None else (student,)))
     chosen = domains(names, spec, reference, steps, positive)
-    salt = "points|" if not positive else "positive-points|"
-    draws = Draws((salt + "|".join(names)).encode())
-    points = []
-    for index in range(count):
-        point = {}
-        for name in names:
-            low, high = chosen[name]
-            fraction = draws.below(1 << 32, f"{name}:{index}") / float(1 << 32)
-            point[sympy.Symbol(name)] = complex(low + (high - low) * fraction)
-        points.append(point)
+    points = list(_random_points(tuple(names), tuple(tuple(chosen[name]) for name in names), count, positive))
     if steps and names:
         special = [float(k) for k in INTEGER_POINTS] + [k + d for k in kinks(reference, *(
             () if student is None else (student,))) for d in (0.0, -0.5, 0.5, 1.5)]

@@ -17,6 +17,13 @@ from grader.check.parse import DEFAULT_FUNCTIONS, parse_expression
 from grader.core.errors import FormatError
 
 MAX_ITEMS = 50
+MAX_ANSWER_LENGTH = 2000
+
+
+def guard_length(raw: str, limit: int = MAX_ANSWER_LENGTH) -> None:
+    """Refuse an over-long answer before any splitting or parsing."""
+    if len(raw) > limit:
+        raise FormatError(f"the answer is longer than {limit} characters", raw[:limit], limit)
 _OPENERS, _CLOSERS = "([{", ")]}"
 
 

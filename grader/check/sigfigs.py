@@ -13,9 +13,11 @@ number are ambiguous (``1000`` has 1 to 4) and match when one reading fits.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from grader.core.errors import FormatError
 from grader.core.messages import feedback
@@ -23,6 +25,8 @@ from grader.core.messages import feedback
 EXTRA_FIGURES = ("allow", "partial", "wrong")
 DEFAULT_EXTRA_FIGURES = "partial"
 PRECISION_PARTIAL = 0.5
+MAX_PRECISE_LENGTH = 200
+MAX_EXPONENT = 300
 
 _DECIMAL_TEXT = re.compile(r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[-+]?[0-9]{1,4}))?")
 _SIGNS = "+-\u2212"
@@ -66,8 +70,10 @@ def _balanced(text: str) -> bool:
 def count_figures(core: str) -> Figures | None:
     """The figures of an unsigned decimal ("2.730", "1.2e-9", "1000"); None for anything else."""
     match = _DECIMAL_TEXT.fullmatch(core)
-    if not match or not (match["int"] or match["frac"]):
-        return None
+    return _figures(match) if match and (match["int"] or match["frac"]) else None
+
+
+def _figures(match: re.Match[str]) -> Figures:
     whole, frac, exponent = match["int"] or "", match["frac"] or "", int(match["exp"] or 0)
     digits = (whole + frac).lstrip("0")
     places = len(frac) - exponent
@@ -94,14 +100,24 @@ def _round_half_up(value: Fraction) -> int:
 
 
 def magnitude_exponent(value: Fraction) -> int:
-    """floor(log10(|value|)) for a nonzero fraction, exactly."""
+    """floor(log10(|value|)) for a nonzero fraction, exactly (a float guess, then corrected)."""
     magnitude = abs(value)
-    exponent = len(str(magnitude.numerator)) - len(str(magnitude.denominator))
+    try:
+        exponent = math.floor(math.log10(magnitude))
+    except (OverflowError, ValueError):
+        exponent = len(str(magnitude.numerator)) - len(str(magnitude.denominator))
     while Fraction(10) ** exponent > magnitude:
         exponent -= 1
     while Fraction(10) ** (exponent + 1) <= magnitude:
         exponent += 1
     return exponent
+
+
+@lru_cache(maxsize=4096)
+def rounded_reference(reference: Fraction | float, figures: int, places: bool = False) -> Fraction:
+    """The reference rounded as a part asks; cached, since every answer to the part needs it."""
+    exact = exact_decimal(reference)
+    return round_places(exact, figures) if places else round_figures(exact, figures)
 
 
 def round_figures(value: Fraction, figures: int) -> Fraction:
@@ -149,7 +165,7 @@ class PrecisionVerdict:
 def judge_figures(value: Fraction, figures: Figures, reference: Fraction | float, wanted: int,
                   extra: str = DEFAULT_EXTRA_FIGURES) -> PrecisionVerdict:
     """Score a decimal written with ``figures`` against the reference to ``wanted`` significant figures."""
-    target = round_figures(exact_decimal(reference), wanted)
+    target = rounded_reference(reference, wanted)
     if figures.low <= wanted <= figures.high:
         if value == target:
             return PrecisionVerdict(1.0, "correct", "")
@@ -158,9 +174,11 @@ def judge_figures(value: Fraction, figures: Figures, reference: Fraction | float
         if round_figures(value, wanted) != target:
             return PrecisionVerdict(0.0, "sigfigs-value", feedback("sigfigs-value-count", sigfigs=wanted,
                                                                     given=figures.low))
+        if extra == "allow" and value != rounded_reference(reference, figures.low):
+            extra = "partial"  # "allow" is for extra figures that are right; 2.719 for e is not
         return _extra(extra, feedback("sigfigs-too-many", sigfigs=wanted, given=figures.low))
     # fewer figures than asked: is it the reference rounded to the figures given?
-    if value == round_figures(exact_decimal(reference), figures.high):
+    if value == rounded_reference(reference, figures.high):
         return PrecisionVerdict(PRECISION_PARTIAL, "sigfigs-too-few",
                                 feedback("sigfigs", sigfigs=wanted, given=figures.high))
     return PrecisionVerdict(0.0, "sigfigs-value", feedback("sigfigs-value-count", sigfigs=wanted, given=figures.high))
@@ -169,7 +187,7 @@ def judge_figures(value: Fraction, figures: Figures, reference: Fraction | float
 def judge_places(value: Fraction, places: int, reference: Fraction | float, wanted: int,
                  extra: str = DEFAULT_EXTRA_FIGURES) -> PrecisionVerdict:
     """The same for ``decimals: N`` (decimal places)."""
-    target = round_places(exact_decimal(reference), wanted)
+    target = rounded_reference(reference, wanted, places=True)
     if places == wanted:
         if value == target:
             return PrecisionVerdict(1.0, "correct", "")
@@ -178,8 +196,10 @@ def judge_places(value: Fraction, places: int, reference: Fraction | float, want
         if round_places(value, wanted) != target:
             return PrecisionVerdict(0.0, "decimals-value", feedback("decimals-value-count", decimals=wanted,
                                                                      given=places))
+        if extra == "allow" and value != rounded_reference(reference, places, places=True):
+            extra = "partial"
         return _extra(extra, feedback("decimals-too-many", decimals=wanted, given=places), "decimals-too-many")
-    if value == round_places(exact_decimal(reference), places):
+    if value == rounded_reference(reference, places, places=True):
         return PrecisionVerdict(PRECISION_PARTIAL, "decimals-too-few",
                                 feedback("decimals", decimals=wanted, given=places))
     return PrecisionVerdict(0.0, "decimals-value", feedback("decimals-value-count", decimals=wanted, given=places))
@@ -199,14 +219,18 @@ def read_precise(raw: str, *, decimal_comma: bool = False, what: str = "signific
 
     An exact fraction or ``pi`` is refused: it has no figures to count.
     """
+    if len(raw) > MAX_PRECISE_LENGTH:
+        raise FormatError(f"the answer is longer than {MAX_PRECISE_LENGTH} characters", raw[:MAX_PRECISE_LENGTH],
+                          MAX_PRECISE_LENGTH)
     sign, core = strip_wrapping(raw)
     if decimal_comma and core.count(",") == 1 and "." not in core:
         core = core.replace(",", ".")
-    figures = count_figures(core)
-    if figures is None:
-        raise FormatError(feedback("precision-decimal", what=what), raw, None)
     match = _DECIMAL_TEXT.fullmatch(core)
-    assert match is not None
-    whole, frac = match["int"] or "", match["frac"] or ""
-    value = Fraction(int(whole + frac or "0"), 10 ** len(frac)) * Fraction(10) ** int(match["exp"] or 0)
-    return sign * value, figures
+    if not match or not (match["int"] or match["frac"]):
+        raise FormatError(feedback("precision-decimal", what=what), raw, None)
+    whole, frac, exponent = match["int"] or "", match["frac"] or "", int(match["exp"] or 0)
+    if abs(exponent) > MAX_EXPONENT:
+        raise FormatError(f"the exponent is too large (at most {MAX_EXPONENT})", raw, None)
+    mantissa, shift = int(whole + frac or "0") * sign, exponent - len(frac)
+    value = Fraction(mantissa * 10**shift) if shift >= 0 else Fraction(mantissa, 10**-shift)
+    return value, _figures(match)

@@ -25,6 +25,13 @@ ANSWER_HINTS = {
     "text": "a short phrase",
     "free": "a few sentences, graded by hand",
     "code": "the function in your notebook",
+    "equation": "an equation in {variables}, as y = 2x + 1",
+    "interval": "an interval or inequality, as (3, inf), [0, 1) U (2, 5] or x > 3",
+    "set": "a set, as {{-2, 3}}",
+    "tuple": "a list in order, as (1, 2)",
+    "complex": "a complex number, as 3 - 4i",
+    "quantity": "a number with its unit, as 9.8 m/s^2",
+    "antiderivative": "an antiderivative in {variables}",
 }
 
 
@@ -52,12 +59,18 @@ def html_layouts() -> jinja2.Environment:
 
 def answer_hint(spec: dict[str, Any]) -> str:
     hint = ANSWER_HINTS[spec["type"]]
-    if spec["type"] == "expression":
+    if spec["type"] in ("expression", "equation", "antiderivative", "set"):
         hint = hint.format(variables=", ".join(spec.get("variables") or ()))
     if spec["type"] == "number" and spec.get("percent"):
         hint += " (a percentage, with or without the % sign)"
     if spec["type"] == "number" and spec.get("sigfigs"):
         hint += f" to {spec['sigfigs']} significant figures"
+    if spec["type"] == "number" and spec.get("decimals") is not None:
+        hint += f" with {spec['decimals']} decimal places"
+    if spec["type"] == "complex" and spec.get("imaginary") == "j":
+        hint = hint.replace("4i", "4j")
+    if spec["type"] == "antiderivative" and spec.get("require_constant"):
+        hint += f", with + {spec.get('constant', 'C')}"
     return hint
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import sympy
 
 from grader.check.base import Checker, Diagnosis
-from grader.check.kinds_common import read_expression, same_value, split_top_level
+from grader.check.kinds_common import guard_length, read_expression, same_value, split_top_level
 from grader.check.types.expression import _AnswerPrinter
 from grader.core.errors import FormatError
 from grader.core.messages import feedback
@@ -45,6 +45,7 @@ class SetChecker(Checker):
         raise ValueError(f"a {self.name} part needs a list of values, not {value!r}")
 
     def parse(self, raw: str, spec: Mapping[str, Any]) -> tuple[sympy.Basic, ...]:
+        guard_length(raw)
         text = raw.strip()
         start = raw.index(text[0])
         end = start + len(text)

@@ -15,7 +15,7 @@ import sympy
 from grader.check.base import Checker, Diagnosis
 from grader.check.domains import choose_points
 from grader.check.evaluate import evaluate
-from grader.check.kinds_common import read_expression, split_top_level
+from grader.check.kinds_common import guard_length, read_expression, split_top_level
 from grader.check.types.expression import _AnswerPrinter
 from grader.check.worker import run_limited
 from grader.core.errors import FormatError
@@ -44,6 +44,7 @@ class EquationChecker(Checker):
         raise ValueError(f"an equation part needs an equation such as 'y == 2*x + 1', not {value!r}")
 
     def parse(self, raw: str, spec: Mapping[str, Any]) -> sympy.Eq:
+        guard_length(raw)
         sides = split_top_level(raw, ["="])
         if len(sides) == 1:
             raise FormatError(feedback("equation-expected"), raw, None)

@@ -16,7 +16,7 @@ from typing import Any
 import sympy
 
 from grader.check.base import Checker, Diagnosis
-from grader.check.kinds_common import read_expression, split_top_level
+from grader.check.kinds_common import guard_length, read_expression, split_top_level
 from grader.check.types.expression import _AnswerPrinter
 from grader.core.errors import FormatError
 from grader.core.messages import feedback
@@ -56,6 +56,7 @@ class IntervalChecker(Checker):
         raise ValueError(f"an interval part needs an inequality such as 'x > 3' or a sympy set, not {value!r}")
 
     def parse(self, raw: str, spec: Mapping[str, Any]) -> sympy.Set:
+        guard_length(raw)
         text = raw.strip()
         if text.lower() in _EVERYTHING:
             return sympy.S.Reals
@@ -116,11 +117,11 @@ class IntervalChecker(Checker):
         if names.count(True) != 1 or (len(sides) == 3 and not names[1]):
             raise FormatError(f"the inequality must compare {variable} with numbers, like {variable} > 3", raw, at)
         values = [None if is_name else self.endpoint(side, where, raw) for (side, where), is_name in zip(sides, names)]
-        x = sympy.Symbol(variable)
-        relation = sympy.true
-        for (left, op, right) in zip(values, operators, values[1:]):
-            relation = relation & _relation(x if left is None else left, op, x if right is None else right)
-        return relation.as_set() if relation is not sympy.true else sympy.S.Reals
+        result: sympy.Set = sympy.S.Reals
+        for left, op, right in zip(values, operators, values[1:]):
+            result = sympy.Intersection(result, _ray(left, op, right))
+        return result
+
 
     def score(self, value: sympy.Set, reference: Any, spec: Mapping[str, Any]) -> tuple[float, str, str]:
         return (1.0, "correct", "") if _same_set(value, reference, spec) else (0.0, "", "")
@@ -157,8 +158,15 @@ class IntervalChecker(Checker):
         return " U ".join(shown)
 
 
-def _relation(left: sympy.Expr, op: str, right: sympy.Expr) -> sympy.Basic:
-    return {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}[op](left, right)
+def _ray(left: sympy.Expr | None, op: str, right: sympy.Expr | None) -> sympy.Set:
+    """The set one comparison with the variable describes: x > 3 is (3, inf), 3 >= x is (-inf, 3]."""
+    if left is None:  # x op right
+        bound, op = right, op
+    else:  # left op x: mirror it so the variable is on the left
+        bound, op = left, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
+    if op in (">", ">="):
+        return sympy.Interval(bound, sympy.oo, op == ">", True)
+    return sympy.Interval(-sympy.oo, bound, True, op == "<")
 
 
 def pieces(value: sympy.Set) -> list[Piece]:

@@ -11,6 +11,7 @@ has its reference in percent and accepts "72%" as well as "72".
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,9 +29,11 @@ from grader.check.sigfigs import (
     round_figures,
     round_places,
 )
+from grader.core.errors import FormatError
 from grader.core.messages import feedback
 
 DEFAULT_RTOL = 1e-3
+_SAYS_MORE = re.compile(r"[, %]|inf|nan", re.IGNORECASE)
 DEFAULT_ATOL = 0.0  # never hide a wrong magnitude: 1e-9 would accept 1e-30 for 6.6e-34
 
 
@@ -84,9 +87,13 @@ class NumberChecker(Checker):
         text, percent = raw.strip(), False
         if spec.get("percent") and text.endswith("%"):
             text, percent = text[:-1], True
-        read_number(text, allow_percent=False, decimal_comma=bool(spec.get("decimal_comma")))  # its messages
         what = "significant figures" if sigfigs is not None else "decimal places"
-        value, figures = read_precise(text, decimal_comma=bool(spec.get("decimal_comma")), what=what)
+        try:
+            value, figures = read_precise(text, decimal_comma=bool(spec.get("decimal_comma")), what=what)
+        except FormatError:  # not a plain decimal: the number reader's message, if it has one, says more
+            if _SAYS_MORE.search(text):  # commas, spaces, %, inf/nan: skip the expression parser otherwise
+                read_number(text, allow_percent=False, decimal_comma=bool(spec.get("decimal_comma")))
+            raise
         return NumberText(value, percent, figures.low, figures.places, figures, text.strip())
 
     def score(self, value: NumberText, reference: Any, spec: Mapping[str, Any]) -> tuple[float, str, str]:
@@ -119,9 +126,11 @@ class NumberChecker(Checker):
         return close(value.value, as_fraction(reference), rtol, float(spec.get("atol", DEFAULT_ATOL)))
 
     def diagnose(self, value: NumberText, reference: Any, spec: Mapping[str, Any]) -> Diagnosis | None:
+        precise = value.figures is not None  # its own message already says the value is wrong at N figures
+        if precise and close(value.value, exact_decimal(as_fraction(reference)), 0.05, 0):
+            return None  # a slip in the last figures: no factor or sign to name
         diagnosis = relate(value.value, as_fraction(reference), percent=bool(spec.get("percent")),
                            rtol=float(spec.get("rtol", DEFAULT_RTOL)))
-        precise = value.figures is not None  # its own message already says the value is wrong at N figures
         if diagnosis is None and not precise and close(value.value, as_fraction(reference), 0.05, 0):
             return Diagnosis("close", feedback("close-but-precision"))
         return diagnosis

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from grader.check.base import Checker, Diagnosis
+from grader.check.kinds_common import guard_length
 from grader.check.numbers import as_fraction, close, format_number, read_number, relate
 from grader.core.errors import FormatError
 from grader.core.messages import feedback
@@ -88,6 +89,7 @@ class QuantityChecker(Checker):
         return as_fraction(value)
 
     def parse(self, raw: str, spec: Mapping[str, Any]) -> Quantity:
+        guard_length(raw, 200)
         match = _NUMBER.match(raw)
         if not match:
             raise FormatError("start with the number, then the unit (for example 9.8 m/s^2)", raw, 0)
@@ -154,5 +156,7 @@ def _converted(value: Quantity, spec: Mapping[str, Any]) -> Fraction | float | N
         return None
     if given == wanted:
         return value.magnitude
-    factor = ureg.Quantity(1.0, given).to(wanted).magnitude
-    return float(value.magnitude) * factor
+    try:  # the value itself, not a factor: °C to K adds 273.15
+        return float(ureg.Quantity(float(value.magnitude), given).to(wanted).magnitude)
+    except Exception:  # noqa: BLE001 - pint refuses some offset-unit arithmetic; then it cannot match
+        return None
