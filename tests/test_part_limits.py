@@ -1,7 +1,7 @@
 """Every part bounded, nothing lost: per-part time limits, the killable worker, and per-student retries.
 
-The banks here are real files a course could write. The slow part is genuinely slow (checking the
-expanded form of (x+y+z)^300 makes sympy expand 45,451 terms), and the killed worker is really killed
+The banks here are real files a course could write. The slow part is genuinely slow (deciding that
+x^999 + x^500 + 1 is in factored form makes sympy try to factor a degree-999 trinomial), and the killed worker is really killed
 (its solver sends SIGKILL to its own process), so the tests exercise what a course would hit.
 """
 
@@ -34,14 +34,14 @@ title: Limits
 time_limit: 1.5
 questions:
   - id: expand
-    title: Expand a power
-    text: Expand the power, then give two easy answers.
+    title: Factor a trinomial
+    text: Factor the trinomial, then give two easy answers.
     parts:
       - id: a
         type: expression
-        variables: [x, y, z]
-        answer: (x + y + z)^300
-        form: expanded
+        variables: [x]
+        answer: x^999 + x^500 + 1
+        form: factored
         time_limit: 0.5
       - id: b
         type: integer
@@ -51,7 +51,7 @@ questions:
         variables: [x]
         answer: x^2 + 1
 """
-SLOW_ANSWERS = 'expand:\n  a: "(x + y + z)^300"\n  b: 7\n  c: "x^2 + 1"\n'
+SLOW_ANSWERS = 'expand:\n  a: "x^999 + x^500 + 1"\n  b: 7\n  c: "x^2 + 1"\n'
 
 KILL_BANK = """\
 id: killer
@@ -119,13 +119,13 @@ def test_the_part_and_bank_settings_reach_the_spec(slow_bank) -> None:
 
 def test_a_part_that_runs_out_is_invalid_with_timeout_and_the_worker_is_replaced(slow_bank) -> None:
     spec = make_variant(slow_bank, slow_bank.questions[0], SECRET, "s1").parts["a"]
-    check_part(spec, "x + y")  # a child is running now
+    check_part(spec, "x + 1")  # a child is running now
     before = WORKER.pid()
-    result = check_part(spec, "(x + y + z)^300")
+    result = check_part(spec, "x^999 + x^500 + 1")
     assert (result.verdict, result.note, result.score) == ("invalid", "timeout", 0.0)
     assert "could not be checked in time; try a simpler form" in result.feedback
     assert WORKER.pid() is None or WORKER.pid() != before  # the stuck child was killed, not reused
-    again = check_part(spec, "x + y + z", time_limit=60)  # a fresh child, a real verdict (roomy: a loaded CI)
+    again = check_part(spec, "x^2 + 7", time_limit=60)  # a fresh child, a real verdict (roomy: a loaded CI)
     assert again.verdict == "incorrect" and again.note == "not-equivalent"
 
 
@@ -219,7 +219,7 @@ def test_bad_time_limits_are_bank_errors_with_a_line(tmp_path: Path, setting: st
 
 
 def test_grader_check_reads_the_slow_answer_under_its_limit(tmp_path: Path) -> None:
-    """`grader check` only reads answers: reading (x+y+z)^300 is fast, so every part counts as answered."""
+    """`grader check` only reads answers: reading x^999 + x^500 + 1 is fast, so every part counts as answered."""
     bank = _write(tmp_path, "limits.yaml", SLOW_BANK)
     run = subprocess.run(GRADER + ["check", str(bank), str(_write(tmp_path, "a.yaml", SLOW_ANSWERS)), "--student",
                                    "s1"], capture_output=True, text=True, env=_env(), timeout=120)
@@ -257,7 +257,7 @@ def test_the_student_copy_keeps_the_limits_for_grader_check(tmp_path: Path) -> N
     copy = write_student_bank(_write(tmp_path, "limits.yaml", SLOW_BANK), tmp_path / "student-bank.yaml")
     parts = {part.id: part.spec for part in load_shape(copy).by_id["expand"].parts}
     assert (time_limit_of(parts["a"]), time_limit_of(parts["b"])) == (0.5, 1.5)
-    assert "answer" not in parts["a"] and "(x + y + z)^300" not in copy.read_text()
+    assert "answer" not in parts["a"] and "x^999 + x^500 + 1" not in copy.read_text()
 
 
 ORPHAN = '''\

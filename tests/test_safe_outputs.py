@@ -98,8 +98,9 @@ def test_no_gradebook_cell_is_a_formula(hostile_class) -> None:
 
 def test_thousands_of_unknown_keys_make_a_short_gradebook_cell(hostile_class) -> None:
     work, _ = hostile_class
-    row = {r[0]: r for r in _rows(work / "out" / "gradebook.csv")}["s3"]
-    message = row[-1]
+    header, *rows = _rows(work / "out" / "gradebook.csv")
+    row = {r[0]: r for r in rows}["s3"]
+    message = row[header.index("message")]  # by name: the bank_fingerprint and grader_version columns follow it
     assert len(message) < 3000
     assert "4,990 more unknown question ids" in message
 

@@ -81,8 +81,8 @@ def reference_latex(spec: dict[str, Any]) -> str:
     return text.replace("%", r"\%") if spec["type"] in ("integer", "number") else r"\text{" + text + "}"
 
 
-def make_variant(bank: Bank, question: Question, secret: str, student: str,
-                 only: Collection[str] | None = None, round_: int = 0) -> Variant:
+def make_variant(bank: Bank, question: Question, secret: str, student: str, round_: int = 0, *,
+                 only: Collection[str] | None = None) -> Variant:
     """One student's variant; ``only`` names the parts to resolve (grading needs no notebook parts);
     ``round_`` > 0 is a fresh variant in the browser after ``new_variant_after`` attempts."""
     seed = variant_seed(secret, bank.id, question.id, student, round_)

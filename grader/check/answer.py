@@ -19,6 +19,8 @@ from grader.check.registry import REGISTRY
 from grader.core.errors import FormatError
 from grader.core.messages import feedback, format_answer_error
 
+PRECISION_NOTES = ("sigfigs-", "decimals-")
+
 
 def check_answer(part_spec: Mapping[str, Any], raw_text: Any) -> CheckResult:
     """Check one answer against one part of one variant.
@@ -49,15 +51,24 @@ def check_answer(part_spec: Mapping[str, Any], raw_text: Any) -> CheckResult:
             return CheckResult("correct", 1.0, message or feedback("correct"), note or "correct", shown)
         declared = _declared_mistake(checker, value, part_spec)
         named = explain(checker, value, part_spec, declared)  # the misconception engine; never a wrong cause
-        diagnosis = named or (checker.diagnose(value, part_spec["answer"], part_spec) if score == 0 else None)
+        # A precision verdict (sigfigs-value, decimals-too-few, ...) already says what is wrong: a derived
+        # explanation joins its message but only the checker's own relation (a sign, a factor) replaces its note.
+        precise = note.startswith(PRECISION_NOTES)
+        relation = checker.diagnose(value, part_spec["answer"], part_spec) if score == 0 and (precise or not named) \
+            else None
+        diagnosis = named or relation
     except CheckTimeout:
         return CheckResult("invalid", 0.0, feedback("timeout"), "timeout", shown)
     lines = [message] if message else []
     if diagnosis:
         if diagnosis.message and diagnosis.message != message:  # a message is said once
             lines.append(diagnosis.message)
-        if named or score == 0:
+        if precise and relation and relation is not diagnosis and relation.message not in lines:
+            lines.append(relation.message)
+        if declared or (not precise and (named or score == 0)):  # a declared mistake always names itself
             note = diagnosis.note
+        elif precise and relation:
+            note = relation.note
     if not lines:
         lines.append(feedback("incorrect"))
     if part_spec.get("show_answer"):

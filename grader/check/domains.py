@@ -71,12 +71,12 @@ def _kinks(expression: sympy.Basic) -> frozenset[float]:
             symbols = list(argument.free_symbols)
             if len(symbols) != 1:
                 continue
-            try:
-                coefficients = sympy.Poly(argument, symbols[0]).all_coeffs()
-            except sympy.PolynomialError:
+            # a*x + b, read off the structure: Poly() would expand abs((x+2)^999) first, for minutes
+            constant, varying = argument.as_independent(symbols[0], as_Add=True)
+            slope = varying / symbols[0]
+            if slope.free_symbols or not slope.is_number or slope == 0 or not constant.is_number:
                 continue
-            if len(coefficients) == 2 and coefficients[0].is_number and coefficients[1].is_number:
-                found.add(float(-coefficients[1] / coefficients[0]))  # the root of a linear argument
+            found.add(float(-constant / slope))  # the root of a linear argument
     return frozenset(value for value in found if abs(value) < 1e6)
 
 

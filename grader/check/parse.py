@@ -152,6 +152,9 @@ class _Parser(Scanner):
                 # the integer part of a huge irrational costs sympy seconds of high-precision evaluation
                 raise self.fail(f"{name} needs a number below 10^50", self.at(node.args[0]))
         if not self.trusted and not all(isinstance(a, sympy.Expr) and a.is_number for a in args):
+            if fn is sympy.log and len(args) == 2:  # log(x, b) is log(x)/log(b), as sympy writes it evaluated
+                base = sympy.log(args[1], evaluate=not args[1].free_symbols)
+                return sympy.log(args[0], evaluate=False) / base, max(b[1] for b in built)
             return fn(*args, evaluate=False), max(b[1] for b in built)
         return fn(*args), max(b[1] for b in built)
 

@@ -56,6 +56,7 @@ def to_record(bank: Bank, result: SubmissionResult, on_roster: bool = True) -> d
         "bank_id": bank.id,
         "bank_fingerprint": result.bank_fingerprint,
         "grader_version": result.grader_version or grader_version(),
+        "not_assigned": list(result.not_assigned),  # a pool's other questions: the kept row still says so
         "parts": [{
             "question": p.question, "part": p.part, "type": p.type, "max_points": p.max_points, "points": p.points,
             "raw": p.raw, "reference": p.reference, "chosen_options": list(p.chosen_options),
@@ -68,9 +69,12 @@ def from_record(record: dict[str, Any]) -> SubmissionResult:
     parts = [PartResult(p["question"], p["part"], p["type"], float(p["max_points"]), float(p["points"]),
                         CheckResult(**p["result"]), p.get("raw"), p.get("reference", ""),
                         tuple(p.get("chosen_options") or ())) for p in record["parts"]]
-    return SubmissionResult(record["student_id"], record["status"], parts, list(record.get("warnings") or []),
-                            record.get("message", ""), record.get("source", ""), record.get("bank_fingerprint", ""),
-                            record.get("grader_version", ""))
+    # by keyword: SubmissionResult gains fields (pools' not_assigned, the feedback's student name)
+    return SubmissionResult(record["student_id"], record["status"], parts, warnings=list(record.get("warnings") or []),
+                            message=record.get("message", ""), source=record.get("source", ""),
+                            not_assigned=list(record.get("not_assigned") or []),
+                            bank_fingerprint=record.get("bank_fingerprint", ""),
+                            grader_version=record.get("grader_version", ""))
 
 
 def record_path(out_dir: Path, student_id: str) -> Path:

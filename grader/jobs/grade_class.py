@@ -166,20 +166,22 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
             if batched.get(student_id) is not None:
                 results[student_id] = batched[student_id]
                 continue
-            results[student_id] = _collect(bank, secret, student_id, path, out_dir, futures[student_id], schedule)
+            # a student whose batch failed has had one try already: this is the retry
+            results[student_id] = _collect(bank, secret, student_id, path, out_dir, futures[student_id], schedule,
+                                           retried=student_id in batched)
             if progress:
                 progress()
     return results
 
 
 def _collect(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path, future,
-             schedule) -> SubmissionResult:
+             schedule, retried: bool = False) -> SubmissionResult:
     """One student's result. A worker that died under the submission (kill -9, the out-of-memory
     killer) is retried once in a fresh worker; only a second loss, a timeout or our own bug becomes an
     error row, with the reason, and the rest of the class is graded all the same."""
     from pebble import ProcessExpired
 
-    for attempt in (1, 2):
+    for attempt in ((2,) if retried else (1, 2)):
         try:
             return future.result()
         except ProcessExpired as error:

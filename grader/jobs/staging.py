@@ -171,6 +171,9 @@ class OutputStage:
             elif student_id in self.previous:
                 results[student_id] = from_record(self.previous[student_id])
                 self.kept.append(student_id)
+        names = {s.id: s.name for s in students}
+        for student_id, result in results.items():  # a kept result's feedback, rewritten, still names the student
+            result.student_name = result.student_name or names.get(student_id, "")
         # Files that matched nobody on the roster: this run's, and earlier runs' (kept until --fresh).
         visitors = {sid: from_record(r) for sid, r in self.previous.items()
                     if not r.get("on_roster", True) and sid not in roster_ids}

@@ -17,6 +17,7 @@ from itertools import chain
 from typing import Any
 
 from grader.check.base import Checker, Diagnosis
+from grader.check.matrix_precision import PreciseMatrix
 from grader.check.misconceptions.candidates import Budget, Candidate, as_diagnosis, matching, name
 from grader.check.misconceptions.formulas import formula_candidates
 from grader.check.misconceptions.matrices import matrix_candidates, relation_diagnosis
@@ -72,6 +73,8 @@ def same_value(checker: Checker, spec: Mapping[str, Any]):
 
 def _near(value: Any, spec: Mapping[str, Any]) -> Callable[[float], bool] | None:
     """A generous float pre-test for number candidates (the exact comparison comes after)."""
+    if spec["type"] not in ("integer", "number") or getattr(value, "free_symbols", None):
+        return None  # float() of a matrix or a formula would evaluate it whole: max() of 38 powers takes minutes
     try:
         given = float(value.value if isinstance(value, NumberText) else value)
     except (TypeError, ValueError, OverflowError):
@@ -104,6 +107,10 @@ def explain(checker: Checker, value: Any, spec: Mapping[str, Any], declared: Dia
         return declared or text_diagnosis(str(value), spec)
     if kind not in ("integer", "number", "expression", "matrix") or spec.get("answer") is None:
         return declared
+    if isinstance(value, PreciseMatrix):
+        return declared  # judged cell by cell by its figures: that feedback already says which cells are wrong
+    if kind == "matrix" and 1 in spec["answer"].shape and value.shape == spec["answer"].T.shape:
+        return declared  # a row for a column vector: the matrix checker names the orientation itself
     if declared and kind == "matrix":
         # Whole matrices coincide by structure, not by chance: the transpose of a Toeplitz matrix is its
         # flipped kernel. A matrix equal to a declared mistake is that mistake, as the author explained it.
