@@ -1,10 +1,10 @@
 """The one function through which the web app grades an answer.
 
-It is the same ``check_answer`` that ``grader grade`` uses on an answers
-file, so the same text gets the same verdict, score and note. It runs in a
-worker process of ``grader.web.worker`` (with a time limit), never on the
-event loop. A per-part time-limited check can replace the body of
-``grade_answer`` without touching anything else in the app.
+It is the same ``check_part`` (``check_answer`` under the part's time and
+memory limit) that ``grader grade`` uses on an answers file, so the same text
+gets the same verdict, score and note. It runs in a worker process of
+``grader.web.worker`` (whose task limit is a second guard), never on the
+event loop.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from grader.check.answer import check_answer
 from grader.check.base import CheckResult
+from grader.check.limits import check_part
 from grader.check.registry import REGISTRY
 from grader.core.errors import FormatError
 from grader.core.messages import format_answer_error
@@ -21,7 +21,7 @@ from grader.core.messages import format_answer_error
 
 def grade_answer(part_spec: Mapping[str, Any], raw_text: str) -> CheckResult:
     # The reveal line is the app's decision (after the last attempt, if the bank allows), not the checker's.
-    return check_answer({**part_spec, "show_answer": False}, raw_text)
+    return check_part({**part_spec, "show_answer": False}, raw_text)  # under the part's time limit, as grader grade
 
 
 def read_answer(part_spec: Mapping[str, Any], raw_text: str) -> tuple[bool, str]:
