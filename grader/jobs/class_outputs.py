@@ -24,7 +24,7 @@ def write_class_outputs(bank: Bank, students: list[Student], results: dict[str, 
     write_atomic(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     markdown = summary_markdown(bank, summary)
     write_atomic(out_dir / "summary.md", markdown)
-    write_atomic(out_dir / "summary.html", html_page(f"Summary: {bank.title}", markdown))
+    write_atomic(out_dir / "summary.html", html_page(f"Summary: {bank.title}", summary_markdown(bank, summary, math=True)))
     write_atomic(out_dir / "histogram.png", (draw_histogram or histogram_png)(summary))
     write_atomic(out_dir / ITEM_PLOT, item_plot_png(summary["items"]))
     options = options_plot_png(summary["items"])

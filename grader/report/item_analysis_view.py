@@ -18,7 +18,8 @@ def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("`", "'").replace("\n", " ")[:60]
 
 
-def item_analysis_markdown(items: list[dict[str, Any]]) -> list[str]:
+def item_analysis_markdown(items: list[dict[str, Any]], math: bool = False) -> list[str]:
+    """The item analysis; with ``math``, formula and matrix answers as $TeX$ (MathML in HTML), else typed syntax."""
     if not items:
         return []
     lines = ["## Item analysis", "",
@@ -50,10 +51,21 @@ def item_analysis_markdown(items: list[dict[str, Any]]) -> list[str]:
                   "| question | part | note | students | wrong answers |", "|---|---|---|---|---|"]
         for item in noted:
             for note in item["notes"]:
-                answers = "; ".join(f"`{_cell(a) or '(blank)'}` ×{n}" for a, n in note["answers"])
+                answers = "; ".join(f"{_answer(a, item['type'], math)} ×{n}" for a, n in note["answers"])
                 lines.append(f"| {item['question']} | {item['part']} | {_cell(note['note'])} | {note['count']} | "
                              f"{answers} |")
     return lines
+
+
+def _answer(text: str, part_type: str, math: bool) -> str:
+    """A wrong answer for the table: typed syntax in a code span, or as math for formula and matrix parts."""
+    if math and text and part_type in ("expression", "matrix"):
+        from grader.report.math_feedback import latex_of
+
+        latex = latex_of(text)
+        if latex and "|" not in latex and "$" not in latex:  # a | would split the Markdown table
+            return f"${latex}$"
+    return f"`{_cell(text) or '(blank)'}`"
 
 
 def _figure(width: float = 6, height: float = 3.4, rows: int = 1, columns: int = 1):

@@ -22,7 +22,8 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FUNCTIONS = {"exp", "log", "ln", "sin", "cos", "tan", "sqrt", "abs", "floor", "ceil", "e", "pi"}
 
 
-def _latex_of(text: str) -> str | None:
+def latex_of(text: str) -> str | None:
+    """TeX for a typed formula or matrix, read with our safe parser; None when it does not read."""
     import sympy
 
     names = sorted(set(_NAME.findall(text)) - _FUNCTIONS)
@@ -40,7 +41,7 @@ def _math_span(match: re.Match[str]) -> str:
     from grader.documents.render import math_html
 
     text = html.unescape(match.group(1))
-    latex = _latex_of(text)
+    latex = latex_of(text)
     return math_html(latex) if latex is not None else match.group(0)
 
 

@@ -79,7 +79,8 @@ def _top(values) -> list[list[Any]]:
     return [[value, count] for value, count in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:TOP]]
 
 
-def summary_markdown(bank: Bank, summary: dict[str, Any]) -> str:
+def summary_markdown(bank: Bank, summary: dict[str, Any], math: bool = False) -> str:
+    """The class summary; with ``math`` (for summary.html) wrong formula answers are written as math."""
     lines = [f"# Summary: {bank.title}", "",
              f"{summary['graded']} of {summary['students']} students graded "
              f"(missing {summary['not_graded']['missing']}, unreadable {summary['not_graded']['unreadable']}, "
@@ -105,7 +106,7 @@ def summary_markdown(bank: Bank, summary: dict[str, Any]) -> str:
                   "as missing)."]
     from grader.report.item_analysis_view import item_analysis_markdown
 
-    lines += ["", *item_analysis_markdown(summary.get("items") or [])]
+    lines += ["", *item_analysis_markdown(summary.get("items") or [], math)]
     return "\n".join(lines) + "\n"
 
 
