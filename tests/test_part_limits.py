@@ -177,7 +177,8 @@ def _kill_class(tmp_path: Path, kills: int, students: list[str]) -> tuple[dict, 
         answers[student] = n
         _write(tmp_path, f"subs/{student}.yaml", f"q:\n  a: '{2 * n}'\n  b: {n}*x\n")
     _write(tmp_path, "kills.txt", str(kills))  # after the variants above: from now on the solver kills
-    result = grade_class(bank, SECRET, [Student(s) for s in students], [tmp_path / "subs"], tmp_path / "out", jobs=1)
+    result = grade_class(bank, SECRET, [Student(s, f"Student {s}") for s in students], [tmp_path / "subs"],
+                         tmp_path / "out", jobs=1)
     return result.results, tmp_path / "out"
 
 
@@ -199,6 +200,7 @@ def test_a_worker_killed_twice_is_an_error_row_with_the_reason(tmp_path: Path) -
     assert "will be regraded" not in book["s1"]["message"]
     feedback = (out / "feedback" / "s1.md").read_text(encoding="utf-8")
     assert "stopped twice" in feedback
+    assert "Student s1" in feedback  # an error row's feedback still names the student at the top
 
 
 @pytest.mark.parametrize("setting, where", [("time_limit: -1", "bank"), ("time_limit: fast", "bank"),

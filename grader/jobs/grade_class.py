@@ -168,14 +168,14 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
                 continue
             # a student whose batch failed has had one try already: this is the retry
             results[student_id] = _collect(bank, secret, student_id, path, out_dir, futures[student_id], schedule,
-                                           retried=student_id in batched)
+                                           retried=student_id in batched, name=names.get(student_id, ""))
             if progress:
                 progress()
     return results
 
 
 def _collect(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path, future,
-             schedule, retried: bool = False) -> SubmissionResult:
+             schedule, retried: bool = False, name: str = "") -> SubmissionResult:
     """One student's result. A worker that died under the submission (kill -9, the out-of-memory
     killer) is retried once in a fresh worker; only a second loss, a timeout or our own bug becomes an
     error row, with the reason, and the rest of the class is graded all the same."""
@@ -196,6 +196,7 @@ def _collect(bank: Bank, secret: str, student_id: str, path: Path | None, out_di
         break
     result = empty_result(bank, student_id, "error", f"Internal grading error: {reason}. The file is kept; grade "
                           "it again, or review it by hand.", str(path or ""), secret=secret)
+    result.student_name = name  # the feedback names the student at the top, as for everyone else
     write_student_outputs(bank, result, out_dir)
     return result
 
