@@ -8,6 +8,7 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
 import sympy
 
 from grader.bank.model import load_bank
@@ -202,3 +203,29 @@ def test_submission_text_never_reaches_the_instructor_evaluators(tmp_path: Path,
     numpy_bank = load_bank(bank_file)
     make_variant(numpy_bank, numpy_bank.questions[0], "review", "s001")
     assert evaluated and set(evaluated) == {"<bank numpy answer>"}
+
+
+@pytest.mark.parametrize("kind", ["set", "tuple", "complex"])
+def test_a_reference_given_as_text_is_refused_not_sympified(kind: str) -> None:
+    """reference() builds sympy by type: text (which sympify would evaluate as code) is refused."""
+    from grader.check.registry import REGISTRY
+
+    checker = REGISTRY.get(kind)
+    hostile = "__import__('os').system('touch HACKED')"
+    with pytest.raises(ValueError):
+        checker.reference([1, hostile] if kind != "complex" else hostile, {"type": kind})
+    assert not Path("HACKED").exists()
+
+
+def test_no_grading_module_calls_an_evaluator_on_text() -> None:
+    """eval/exec live only where instructor code is run (bank/solve.py, jobs/validate.py); sympify nowhere."""
+    import ast
+
+    calls = {}
+    for path in (ROOT / "grader").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in ("eval", "exec", "sympify", "parse_expr", "S"):
+                    calls.setdefault(name, set()).add(str(path.relative_to(ROOT)))
+    assert calls == {"eval": {"grader/bank/solve.py"}, "exec": {"grader/jobs/validate.py"}}

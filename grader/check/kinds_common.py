@@ -7,6 +7,7 @@ top-level separators (commas, '=', 'U') outside brackets, and keeps offsets so a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -84,3 +85,20 @@ def same_value(a: sympy.Basic, b: sympy.Basic, spec: Mapping[str, Any], rtol: fl
 
 def to_number(value: sympy.Basic) -> complex | None:
     return evaluate(value, {}) if isinstance(value, sympy.Basic) else None
+
+
+def reference_value(item: Any) -> sympy.Basic:
+    """A solver's or bank's value as sympy, built by type: text is refused, never handed to sympify."""
+    if hasattr(item, "item") and not isinstance(item, sympy.Basic):
+        item = item.item()  # a numpy scalar
+    if isinstance(item, sympy.Basic):
+        return item
+    if isinstance(item, bool) or isinstance(item, str):
+        raise ValueError(f"a reference element must be a number or an expression, not {item!r}")
+    if isinstance(item, int):
+        return sympy.Integer(item)
+    if isinstance(item, Fraction):
+        return sympy.Rational(item.numerator, item.denominator)
+    if isinstance(item, float):
+        return sympy.Float(item)
+    raise ValueError(f"a reference element must be a number or an expression, not {item!r}")

@@ -13,7 +13,7 @@ from typing import Any
 import sympy
 
 from grader.check.base import Checker, Diagnosis
-from grader.check.kinds_common import guard_length, read_expression, same_value, split_top_level
+from grader.check.kinds_common import guard_length, read_expression, reference_value, same_value, split_top_level
 from grader.check.types.expression import _AnswerPrinter
 from grader.core.errors import FormatError
 from grader.core.messages import feedback
@@ -39,7 +39,7 @@ class SetChecker(Checker):
         if isinstance(value, (sympy.FiniteSet, sympy.Tuple)):
             return tuple(value.args)
         if isinstance(value, (list, tuple, set, frozenset)):
-            return tuple(sympy.sympify(item) if not isinstance(item, str) else _refuse(item) for item in value)
+            return tuple(reference_value(item) for item in value)
         if isinstance(value, sympy.Basic):
             return (value,)
         raise ValueError(f"a {self.name} part needs a list of values, not {value!r}")
@@ -86,10 +86,6 @@ class SetChecker(Checker):
 class TupleChecker(SetChecker):
     name = "tuple"
     ordered = True
-
-
-def _refuse(item: str) -> sympy.Basic:
-    raise ValueError(f"a list element must be a value, not the text {item!r}")
 
 
 def _nonempty(piece: str, at: int, raw: str) -> bool:

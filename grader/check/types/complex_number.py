@@ -15,6 +15,7 @@ import sympy
 from grader.check.base import Checker, Diagnosis
 from grader.check.evaluate import evaluate
 from grader.check.forms import ParseOptions, typed_tree
+from grader.check.kinds_common import reference_value
 from grader.check.parse import DEFAULT_FUNCTIONS, parse_expression
 from grader.check.types.expression import _AnswerPrinter
 from grader.core.errors import FormatError
@@ -42,7 +43,7 @@ class ComplexChecker(Checker):
     def reference(self, value: Any, spec: Mapping[str, Any]) -> sympy.Expr:
         if isinstance(value, complex):
             value = sympy.Float(value.real) + sympy.I * sympy.Float(value.imag)
-        expression = sympy.sympify(value) if isinstance(value, (int, float)) else value
+        expression = value if isinstance(value, sympy.Basic) else reference_value(value)
         expression = expression.xreplace({sympy.Symbol(str(spec.get("imaginary", "i"))): sympy.I})
         if not (isinstance(expression, sympy.Expr) and expression.is_number):
             raise ValueError(f"the reference {value!r} is not a complex number")
