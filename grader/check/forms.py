@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sympy
 
@@ -238,7 +239,8 @@ _CHECKS = {"expanded": _expanded, "factored": _factored, "lowest-terms": _lowest
            "completed-square": _completed_square}
 
 
-def in_form(reference: sympy.Basic, forms: Sequence[str], variable: str | None, names: Sequence[str]) -> sympy.Basic:
+@lru_cache(maxsize=1024)  # the key, reveals and validate format the same reference again and again
+def in_form(reference: sympy.Basic, forms: tuple[str, ...], variable: str | None, names: tuple[str, ...]) -> sympy.Basic:
     """The reference rewritten in the form a part asks for, so the key (and validate's self-check) shows it."""
     main = sympy.Symbol(variable) if variable else (sympy.Symbol(names[0]) if names else None)
     if not _cheap_to_rewrite(reference):

@@ -136,7 +136,7 @@ class ExpressionChecker(Checker):
             return _AnswerPrinter().doprint(reference.value)
         forms = forms_of(spec.get("form"))
         if forms and isinstance(reference, sympy.Basic):  # the key shows the reference in the form asked
-            reference = in_form(reference, forms, spec.get("form_variable"), spec.get("variables") or ())
+            reference = in_form(reference, tuple(forms), spec.get("form_variable"), tuple(spec.get("variables") or ()))
         return printed(reference, _AnswerPrinter().doprint)
 
 
