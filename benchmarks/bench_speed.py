@@ -154,9 +154,10 @@ def main(argv: list[str] | None = None) -> int:
 def speed_cleared() -> None:
     """Forget what the fast paths remembered, so each group starts as a new process would."""
     from grader.bank import resolved_cache
-    from grader.check import expression_fast, matrix_fast
+    from grader.check import evaluate, expression_fast, matrix_fast
+    from grader.check.misconceptions import formulas
 
-    for module in (resolved_cache, matrix_fast, expression_fast):
+    for module in (resolved_cache, matrix_fast, expression_fast, evaluate, formulas):
         module.clear()
 
 

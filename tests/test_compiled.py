@@ -15,7 +15,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.bank.compiled import compiled, evaluate
+from grader.check.compiled import compiled, evaluate
 from grader.check.parse import parse_expression
 from grader.core import speed
 

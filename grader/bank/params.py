@@ -20,7 +20,7 @@ from typing import Any
 
 import sympy
 
-from grader.bank.compiled import evaluate
+from grader.check.compiled import evaluate
 from grader.check.parse import parse_expression, symbol
 from grader.core.errors import BankError, FormatError, Location
 from grader.core.variant_seed import Draws

@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import sympy
 
-from grader.bank.compiled import evaluate
 from grader.bank.params import ParamValues
+from grader.check.compiled import evaluate
 from grader.check.parse import parse_expression
 from grader.core.errors import FormatError
 

@@ -15,21 +15,14 @@ from grader.core import speed
 
 _CACHE_SIZE = 1024
 
-_printed: dict[int, tuple[Any, str]] = {}
+_printed = speed.ByObject(_CACHE_SIZE)
 
 
 def printed(expression: Any, print_text: Callable[[Any], str]) -> str:
     """``print_text(expression)``, once per expression object (the same answer is typed by many)."""
     if not speed.FAST:
         return print_text(expression)
-    entry = _printed.get(id(expression))
-    if entry is not None and entry[0] is expression:
-        return entry[1]
-    text = print_text(expression)
-    if len(_printed) >= _CACHE_SIZE:
-        _printed.pop(next(iter(_printed)))
-    _printed[id(expression)] = (expression, text)
-    return text
+    return _printed.get(expression, lambda: print_text(expression))
 
 
 def clear() -> None:

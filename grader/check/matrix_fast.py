@@ -175,7 +175,12 @@ def negated(matrix: sympy.MatrixBase) -> sympy.MatrixBase:
 
 
 def free_symbols(matrix: sympy.MatrixBase) -> frozenset:
-    return remembered("symbols", matrix, lambda: frozenset().union(*(_cell_symbols(cell) for cell in matrix)))
+    return remembered("symbols", matrix, lambda: frozenset().union(*(_cell_symbols(cell) for cell in _flat(matrix))))
+
+
+def _flat(matrix: sympy.MatrixBase) -> list:
+    """The cells row by row, as ``list(matrix)`` gives them (one call instead of one index per cell)."""
+    return matrix.flat() if hasattr(matrix, "flat") else list(matrix)
 
 
 @lru_cache(maxsize=4096)
@@ -210,7 +215,7 @@ def symbolic_entries_right(value: sympy.MatrixBase, reference: sympy.MatrixBase,
         return None
 
     def values_of(matrix: sympy.MatrixBase) -> list[list[complex | None]]:
-        return remembered("values", matrix, lambda: [_cell_values(cell, symbols, points, evaluate) for cell in matrix],
+        return remembered("values", matrix, lambda: [_cell_values(cell, symbols, points, evaluate) for cell in _flat(matrix)],
                           symbols)
 
     mine, theirs = values_of(value), values_of(reference)

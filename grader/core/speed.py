@@ -23,3 +23,32 @@ def fast_paths(enabled: bool) -> Iterator[None]:
         yield
     finally:
         FAST = before
+
+
+class ByObject:
+    """Values computed once per (immutable) object, remembered by identity, at most ``size`` of them.
+
+    Each entry holds its object, so the object's id cannot be reused while the entry lives; the
+    oldest entry goes first. Used for sympy trees and matrices, whose structural equality may call
+    2 and 2.0 equal.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: dict[int, tuple[object, object]] = {}
+
+    def get(self, key: object, compute):
+        entry = self._entries.get(id(key))
+        if entry is not None and entry[0] is key:
+            return entry[1]
+        value = compute()
+        if len(self._entries) >= self.size:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[id(key)] = (key, value)
+        return value
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -65,7 +65,7 @@ def matching(candidates: Iterable[Candidate], explains: Callable[[Any], bool], s
             continue
         seen_codes.add(candidate.code)
         try:
-            if same(candidate.value, answer) or not explains(candidate.value):
+            if not explains(candidate.value) or same(candidate.value, answer):  # explains is rarely true: first
                 continue
         except Exception:  # a candidate that cannot be compared (shape, overflow) explains nothing
             continue

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
 import sympy
 
+from grader.check.compiled import evaluate
 from grader.check.misconceptions.candidates import Budget, Candidate
+from grader.core import speed
 
 Path = tuple[int, ...]
 #: the mutations also tried on a declared mistake (two steps); swaps, sign flips and an added 1 there are
@@ -127,12 +130,27 @@ def mutations(tree: sympy.Basic) -> Iterator[Mutation]:
                tree.xreplace({first: second, second: first}))
 
 
+@lru_cache(maxsize=1024)
+def _remembered_mutations(tree: sympy.Basic) -> tuple[Mutation, ...]:
+    """The mutations of a bank formula: the same tree for every student, so they are built (and printed) once."""
+    return tuple(mutations(tree))
+
+
+def clear() -> None:
+    _remembered_mutations.cache_clear()
+
+
+def _mutations(tree: sympy.Basic) -> Iterator[Mutation] | tuple[Mutation, ...]:
+    return _remembered_mutations(tree) if speed.FAST else mutations(tree)
+
+
 def formula_candidates(spec: dict[str, Any], checker: Any, budget: Budget) -> Iterator[Candidate]:
     """Candidates from the reference formula and, two steps away, from each declared mistake's formula."""
     formula = spec.get("formula")
     if not formula:
         return
     substitution = formula["values"]
+    exact = {str(symbol): value for symbol, value in substitution.items()} if speed.FAST else None
     sources = [("", "Your answer matches the formula with {what}.", formula["tree"], None)]
     for mistake in spec.get("mistakes") or ():
         if mistake.get("formula") is not None:
@@ -141,7 +159,7 @@ def formula_candidates(spec: dict[str, Any], checker: Any, budget: Budget) -> It
     # a mutation that gives a declared mistake's formula is that declared mistake, not a rival to it
     seen_trees: set[sympy.Basic] = {tree for _, _, tree, _ in sources}
     for prefix, sentence, tree, parent_value in sources:
-        for code, what, mutated in mutations(tree):
+        for code, what, mutated in _mutations(tree):
             if budget.left <= 0:
                 return
             if prefix and not code.startswith(TWO_STEP_KINDS):
@@ -149,7 +167,7 @@ def formula_candidates(spec: dict[str, Any], checker: Any, budget: Budget) -> It
             if mutated in seen_trees:  # two mutations that give the same formula are one mistake
                 continue
             seen_trees.add(mutated)
-            value = _evaluate(mutated, substitution, checker, spec)
+            value = _evaluate(mutated, substitution, checker, spec, exact)
             if parent_value is not None and _equal(value, parent_value):
                 continue  # the second step changes nothing on this variant: it is just the declared mistake
             yield Candidate(prefix + code, sentence.format(what=what), value)
@@ -162,10 +180,15 @@ def _equal(a: Any, b: Any) -> bool:
         return False
 
 
-def _evaluate(tree: sympy.Basic, substitution: dict, checker: Any, spec: dict[str, Any]) -> Any:
-    """The mutated formula on this variant, in the checker's reference form (None when it has no value)."""
+def _evaluate(tree: sympy.Basic, substitution: dict, checker: Any, spec: dict[str, Any],
+              exact: dict[str, Any] | None = None) -> Any:
+    """The mutated formula on this variant, in the checker's reference form (None when it has no value).
+
+    ``exact`` (the values by name) computes it in exact Python arithmetic where that gives what
+    ``xreplace`` gives (``check/compiled.py``), and through sympy otherwise.
+    """
     try:
-        value = tree.xreplace(substitution)
+        value = evaluate(tree, exact, substitution) if exact is not None else tree.xreplace(substitution)
         if value.is_number and (value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not value.is_finite):
             return None
         if value.is_number:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from grader.check.base import Checker, Diagnosis
@@ -32,7 +33,12 @@ def _option_numbers(chosen: frozenset[str], spec: Mapping[str, Any]) -> str:
 
 
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+    return _normal_text(text) if type(text) is str else _normal_text(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _normal_text(text: str) -> str:  # option texts recur in every student's variant
+    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 class _OptionsChecker(Checker):

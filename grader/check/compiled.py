@@ -34,15 +34,19 @@ class NotExact(Exception):
     """These values or this expression need sympy."""
 
 
-def evaluate(expression: sympy.Basic, exact: Mapping[str, Any]) -> Any:
-    """``expression.xreplace`` of the parameters' exact values, computed in Python when that is exact."""
+def evaluate(expression: sympy.Basic, exact: Mapping[str, Any], substitution: Mapping | None = None) -> Any:
+    """``expression.xreplace`` of the parameters' exact values, computed in Python when that is exact.
+
+    ``substitution`` is the sympy substitution to fall back on (by default, one built from ``exact``).
+    """
     function = compiled(expression) if speed.FAST else None
     if function is not None:
         try:
             return _to_sympy(function(_inputs(exact, expression)))
         except (NotExact, ZeroDivisionError, OverflowError, ValueError, TypeError):
             pass
-    substitution = {sympy.Symbol(name): value for name, value in exact.items() if value is not None}
+    if substitution is None:
+        substitution = {sympy.Symbol(name): value for name, value in exact.items() if value is not None}
     return expression.xreplace(substitution)
 
 
