@@ -127,22 +127,24 @@ def _candidates(spec: dict, fast: bool) -> list[tuple]:
         return [(c.code, c.message, c.value) for c in formulas.formula_candidates(spec, checker, Budget())]
 
 
+@pytest.mark.parametrize("kind", ["number", "integer", "expression"])
 @pytest.mark.parametrize("text", FORMULAS)
 @pytest.mark.parametrize("values", [dict(I=32, F=3, P=1, S=1, C=3, K=16, H=8, W=8),
                                     dict(I=28, F=5, P=0, S=2, C=1, K=6, H=4, W=6),
                                     dict(I=7, F=7, P=2, S=3, C=2, K=1, H=1, W=9)])
-def test_formula_candidates_are_the_same_with_the_mutations_remembered(text: str, values: dict) -> None:
+def test_formula_candidates_are_the_same_with_the_mutations_remembered(kind: str, text: str, values: dict) -> None:
     names = sorted(values)
     tree = parse_expression(text, variables=names, trusted=True)
     substitution = {sympy.Symbol(name): sympy.Integer(value) for name, value in values.items()}
     mistake_tree = tree.xreplace({sympy.Symbol("P"): 0}) if tree.has(sympy.Symbol("P")) else tree + 2
-    spec = {"type": "number", "answer": REGISTRY.get("number").reference(tree.xreplace(substitution), {}),
+    spec = {"type": kind, "answer": REGISTRY.get("number").reference(tree.xreplace(substitution), {}),
             "formula": {"tree": tree, "values": substitution},
             "mistakes": [{"note": "no-padding", "feedback": "Padding left out.", "formula": mistake_tree,
                           "answer": mistake_tree.xreplace(substitution)}]}
     formulas.clear()
     slow = _candidates(spec, fast=False)
     assert len(slow) > 5  # the formula has mutations to remember
+    assert any(value is not None for _, _, value in slow)
     assert _candidates(spec, fast=True) == slow  # built now
     assert _candidates(spec, fast=True) == slow  # served from memory
     assert formulas._remembered_mutations.cache_info().hits >= 1

@@ -50,6 +50,22 @@ def evaluate(expression: sympy.Basic, exact: Mapping[str, Any], substitution: Ma
     return expression.xreplace(substitution)
 
 
+def exact_value(expression: sympy.Basic, exact: Mapping[str, Any]) -> int | Fraction | None:
+    """The expression's value as a Python int or Fraction where the compiled function covers it, else None.
+
+    For callers that turn the value into a Fraction anyway: it is the number ``evaluate`` would wrap
+    in a sympy Integer or Rational. None (sympy must decide) for a fallback, a division by zero or a truth value.
+    """
+    function = compiled(expression) if speed.FAST else None
+    if function is None:
+        return None
+    try:
+        value = function(_inputs(exact, expression))
+    except (NotExact, ZeroDivisionError, OverflowError, ValueError, TypeError):
+        return None
+    return None if isinstance(value, bool) else value
+
+
 def _inputs(exact: Mapping[str, Any], expression: sympy.Basic) -> dict[str, Exact]:
     values: dict[str, Exact] = {}
     for name in _names(expression):

@@ -59,6 +59,7 @@ def plain_cells(text: str) -> list[list[str]] | None:
 
 
 _names: dict[tuple, Any] = {}
+_symbolic: dict[tuple, Any] = {}
 
 
 def tidy_matrix(text: str, settings: tuple, parse_cell: Callable[[str], Any], too_large: Callable[[Any], bool]
@@ -71,6 +72,20 @@ def tidy_matrix(text: str, settings: tuple, parse_cell: Callable[[str], Any], to
         return None
     if all(cell[0] in _NUMBER_START for row in rows for cell in row):
         return integer_matrix([[int(cell) for cell in row] for row in rows])
+    # the same symbolic matrix is typed by many students (its reference often has no parameters): one
+    # immutable object for each text, so what is remembered per matrix object is found again
+    key = (settings, tuple(tuple(row) for row in rows))
+    if key in _symbolic:
+        return _symbolic[key]
+    matrix = _symbolic_matrix(rows, settings, parse_cell, too_large)
+    if len(_symbolic) >= _CACHE_SIZE:
+        _symbolic.pop(next(iter(_symbolic)))
+    _symbolic[key] = matrix
+    return matrix
+
+
+def _symbolic_matrix(rows: list[list[str]], settings: tuple, parse_cell: Callable[[str], Any],
+                     too_large: Callable[[Any], bool]) -> sympy.ImmutableMatrix | None:
     values = []
     for row in rows:
         row_values = []
@@ -262,3 +277,4 @@ def clear() -> None:
     _arrays.clear()
     _memo.clear()
     _names.clear()
+    _symbolic.clear()

@@ -20,7 +20,7 @@ from typing import Any
 
 import sympy
 
-from grader.check.compiled import evaluate
+from grader.check.compiled import evaluate, exact_value
 from grader.check.misconceptions.candidates import Budget, Candidate
 from grader.core import speed
 
@@ -188,6 +188,10 @@ def _evaluate(tree: sympy.Basic, substitution: dict, checker: Any, spec: dict[st
     ``xreplace`` gives (``check/compiled.py``), and through sympy otherwise.
     """
     try:
+        if exact is not None and spec["type"] in ("integer", "number"):  # their references are Fractions anyway
+            number = exact_value(tree, exact)
+            if number is not None:
+                return checker.reference(number, spec)
         value = evaluate(tree, exact, substitution) if exact is not None else tree.xreplace(substitution)
         if value.is_number and (value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not value.is_finite):
             return None
