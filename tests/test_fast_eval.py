@@ -148,3 +148,27 @@ def test_formula_candidates_are_the_same_with_the_mutations_remembered(kind: str
     assert _candidates(spec, fast=True) == slow  # built now
     assert _candidates(spec, fast=True) == slow  # served from memory
     assert formulas._remembered_mutations.cache_info().hits >= 1
+
+
+# ----- integer matrices in feedback, as MathML ---------------------------------------------------------------
+_cells = st.one_of(st.integers(-10**7, 10**7).map(str), st.sampled_from(["+3", "-0", "+0", "007", "-010", "-1", "0", "1", "-2"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 5), st.data(), st.booleans(), st.sampled_from(["", " ", "  "]))
+def test_integer_matrices_in_feedback_become_the_same_mathml(rows: int, columns: int, data, nested: bool,
+                                                            space: str) -> None:
+    from grader.report.math_feedback import _fragment
+
+    cells = [[data.draw(_cells) for _ in range(columns)] for _ in range(rows)]
+    if nested:
+        text = "[" + f",{space}".join("[" + f",{space}".join(row) + "]" for row in cells) + "]"
+    else:
+        text = f"[{space}" + f"{space};{space}".join(" ".join(row) for row in cells) + f"{space}]"
+    markdown = f"Your answer `{text}` is the transpose. Expected: `{text}`."
+    with speed.fast_paths(False):
+        slow = _fragment(markdown)
+    with speed.fast_paths(True):
+        fast = _fragment(markdown)
+    assert "<mtable>" in slow  # the old path did make MathML of it
+    assert fast == slow

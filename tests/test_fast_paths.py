@@ -174,7 +174,7 @@ def test_tidy_matrix_text_reads_exactly_as_the_full_path(rows: list[list[str]], 
 @pytest.mark.parametrize("text", ["[[1, 2], [3, 4]]", "[1 2; 3 4]", " [ [1,2] , [3,4] ] ", "[k1 0; 0 k2]",
                                   "[[-5, +6]]", "[[007]]"])
 def test_tidy_spellings_take_the_fast_path(text: str) -> None:
-    from grader.check.matrix_fast import plain_cells
+    from grader.check.matrix_text import plain_cells
 
     assert plain_cells(text) is not None
 
@@ -182,7 +182,7 @@ def test_tidy_spellings_take_the_fast_path(text: str) -> None:
 @pytest.mark.parametrize("text", ["[[1, 2], [3]]", "1 2; 3 4", "[1 - 2]", "[[1.5]]", "[[1,2],]", "[[\"1\"]]",
                                   "[[1, 2]]\n", "[[2x]]", "[[" + "9" * 301 + "]]"])
 def test_other_spellings_take_the_full_path(text: str) -> None:
-    from grader.check.matrix_fast import plain_cells
+    from grader.check.matrix_text import plain_cells
 
     assert plain_cells(text) is None
 
@@ -312,15 +312,23 @@ def test_batches_of_students_give_the_same_class_even_when_a_worker_dies(tmp_pat
     _assert_same(outputs[False], outputs[True])
 
 
-def test_the_histogram_helper_draws_the_same_png_and_falls_back_when_it_is_gone() -> None:
-    from grader.jobs.histogram_helper import HistogramHelper
+def test_the_plot_helper_draws_the_same_pngs_and_falls_back_when_it_is_gone() -> None:
+    from grader.jobs.plot_helper import PlotHelper
+    from grader.report.item_analysis_view import ITEM_PLOT, OPTIONS_PLOT, item_plot_png, options_plot_png
     from grader.report.summary import histogram_png
 
-    summary = {"scores": [3.5, 12.0, 12.0, 20.25, 30.5, 0.0], "max_score": 30.5}
-    expected = histogram_png(summary)
-    assert expected.startswith(b"\x89PNG")
-    assert HistogramHelper().draw(summary) == expected
-    gone = HistogramHelper()
+    items = [{"question": "q1", "part": "a", "difficulty": 0.8, "point_biserial": 0.4, "flags": []},
+             {"question": "q2", "part": "b", "difficulty": 0.1, "point_biserial": -0.2, "flags": ["negative"],
+              "options": [{"number": 1, "chosen": 3, "correct": True}, {"number": 2, "chosen": 5, "correct": False}]}]
+    summary = {"scores": [3.5, 12.0, 12.0, 20.25, 30.5, 0.0], "max_score": 30.5, "items": items}
+    expected = {"histogram.png": histogram_png(summary), ITEM_PLOT: item_plot_png(items),
+                OPTIONS_PLOT: options_plot_png(items)}
+    assert all(png.startswith(b"\x89PNG") for png in expected.values())
+    helper = PlotHelper()
+    helper.start(summary)
+    assert helper.plots() == expected
+    gone = PlotHelper()
     gone._process.kill()
     gone._process.join()
-    assert gone.draw(summary) == expected
+    gone.start(summary)
+    assert gone.plots() == expected

@@ -15,7 +15,6 @@ matrix's values at the test points, are remembered per matrix object (matrices a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -23,39 +22,10 @@ from typing import Any
 import numpy as np
 import sympy
 
-from grader.check.matrix_text import MAX_MATRIX_CHARS, MAX_MATRIX_COLUMNS, MAX_MATRIX_ROWS
+from grader.check.matrix_text import NUMBER_START, plain_cells
 from grader.core import speed
 
-MAX_DIGITS = 300  # the full path refuses entries past 10**300; shorter ones are always below it
 _CACHE_SIZE = 256
-
-_INT = rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}"
-_TOKEN = rf"(?:{_INT}|[A-Za-z][A-Za-z0-9]{{0,30}})"
-_SP = r"[ \t]*"
-_LIST = rf"{_TOKEN}(?:{_SP},{_SP}{_TOKEN})*"  # 1, k2, 3
-_NESTED = re.compile(rf"{_SP}\[{_SP}(\[{_SP}{_LIST}{_SP}\](?:{_SP},{_SP}\[{_SP}{_LIST}{_SP}\])*){_SP}\]{_SP}")
-_WORDS = rf"{_TOKEN}(?:[ \t]+{_TOKEN})*"  # 1 k2 3
-_MATLAB = re.compile(rf"{_SP}\[{_SP}({_WORDS}(?:{_SP};{_SP}{_WORDS})*){_SP}\]{_SP}")
-_ROW = re.compile(rf"\[{_SP}({_LIST}){_SP}\]")
-_CELL = re.compile(_TOKEN)
-_NUMBER_START = frozenset("+-0123456789")
-
-
-def plain_cells(text: str) -> list[list[str]] | None:
-    """The cells of ``[[1, 2], [3, 4]]`` or ``[1 2; 3 4]`` (numbers or names); None for anything else."""
-    if not speed.FAST or len(text) > MAX_MATRIX_CHARS:
-        return None
-    nested = _NESTED.fullmatch(text)
-    if nested is not None:
-        rows = [_CELL.findall(row) for row in _ROW.findall(nested.group(1))]
-    else:
-        matlab = _MATLAB.fullmatch(text)
-        if matlab is None:
-            return None
-        rows = [row.split() for row in matlab.group(1).split(";")]
-    if len(rows) > MAX_MATRIX_ROWS or any(len(row) != len(rows[0]) for row in rows) or len(rows[0]) > MAX_MATRIX_COLUMNS:
-        return None  # the full path words these errors
-    return rows
 
 
 _names: dict[tuple, Any] = {}
@@ -70,7 +40,7 @@ def tidy_matrix(text: str, settings: tuple, parse_cell: Callable[[str], Any], to
     rows = plain_cells(text)
     if rows is None:
         return None
-    if all(cell[0] in _NUMBER_START for row in rows for cell in row):
+    if all(cell[0] in NUMBER_START for row in rows for cell in row):
         return integer_matrix([[int(cell) for cell in row] for row in rows])
     # the same symbolic matrix is typed by many students (its reference often has no parameters): one
     # immutable object for each text, so what is remembered per matrix object is found again
@@ -90,7 +60,7 @@ def _symbolic_matrix(rows: list[list[str]], settings: tuple, parse_cell: Callabl
     for row in rows:
         row_values = []
         for cell in row:
-            if cell[0] in _NUMBER_START:
+            if cell[0] in NUMBER_START:
                 row_values.append(int(cell))
                 continue
             key = (settings, cell)

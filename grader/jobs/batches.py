@@ -20,12 +20,17 @@ _CHECK_TEXTS = ("verdict", "note", "feedback", "answer")
 
 def grade_batches(pool: Any, grade_batch: Callable[..., list], secret: str, items: list[tuple[str, Path | None]],
                   out_dir: Path, notes: dict[str, list[str]], timeout: float,
-                  progress: Callable[[], None] | None = None, names: dict[str, str] | None = None) -> dict[str, Any]:
-    """student id -> result for every student whose batch finished; None for those to grade one by one."""
+                  progress: Callable[[], None] | None = None, names: dict[str, str] | None = None,
+                  on_roster: Callable[[str], bool | None] = lambda student_id: None) -> dict[str, Any]:
+    """student id -> result for every student whose batch finished; None for those to grade one by one.
+
+    ``on_roster(student id)``: True or False to have the worker write the student's record too, None not to.
+    """
     names = names or {}
     batches = [items[start:start + BATCH_SIZE] for start in range(0, len(items), BATCH_SIZE)]
-    futures = [pool.schedule(grade_batch, args=(secret, [(sid, str(path) if path else None, notes.get(sid, []), names.get(sid, ""))
-                                                         for sid, path in batch], str(out_dir)), timeout=timeout)
+    futures = [pool.schedule(grade_batch, args=(secret, [(sid, str(path) if path else None, notes.get(sid, []),
+                                                          names.get(sid, ""), on_roster(sid)) for sid, path in batch],
+                                                str(out_dir)), timeout=timeout)
                for batch in batches]
     results: dict[str, Any] = {}
     texts: dict[str, str] = {}

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.bank.model import Bank, load_bank
 from grader.core import speed
@@ -27,11 +28,15 @@ from grader.core.messages import format_error
 from grader.core.safe_text import terminal_text
 from grader.course.roster import Student
 from grader.grading.grade import SubmissionResult, empty_result, grade_submission
+from grader.grading.records import record_json, record_path
 from grader.grading.submission import read_submission
 from grader.jobs import staging
 from grader.jobs.batches import grade_batches
 from grader.report.feedback import feedback_html, feedback_markdown
 from grader.report.gradescope import results_json
+
+if TYPE_CHECKING:
+    from grader.jobs.plot_helper import PlotHelper
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 SUBMISSION_TIMEOUT = 120.0
@@ -112,38 +117,52 @@ def _init_worker(bank_path: str) -> None:
 
 
 def grade_and_write(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path,
-                    notes: list[str] = (), name: str = "") -> SubmissionResult:
-    """Grade one student and write their own files (in the worker, so rendering runs in parallel too)."""
+                    notes: list[str] = (), name: str = "", on_roster: bool | None = None) -> SubmissionResult:
+    """Grade one student and write their own files (in the worker, so rendering runs in parallel too).
+
+    ``on_roster`` (True or False) also writes the student's record, the auto-graded result as computed.
+    """
     result = grade_file(bank, secret, student_id, path)
     result.warnings.extend(notes)
     result.student_name = name  # the feedback names the student at the top
     write_student_outputs(bank, result, out_dir)
+    if on_roster is not None:
+        write_record(bank, result, out_dir, on_roster)
     return result
 
 
+def write_record(bank: Bank, result: SubmissionResult, out_dir: Path, on_roster: bool) -> None:
+    write_atomic(record_path(out_dir, result.student_id), record_json(bank, result, on_roster))
+
+
 def _grade_in_worker(secret: str, student_id: str, path: str | None, out_dir: str,
-                     notes: list[str], name: str = "") -> SubmissionResult:
+                     notes: list[str], name: str = "", on_roster: bool | None = None) -> SubmissionResult:
     assert _worker_bank is not None
     return grade_and_write(_worker_bank, secret, student_id, Path(path) if path else None, Path(out_dir), notes,
-                           name)
+                           name, on_roster)
 
 
-def _grade_batch_in_worker(secret: str, batch: list[tuple[str, str | None, list[str], str]], out_dir: str
-                           ) -> list[SubmissionResult]:
-    return [_grade_in_worker(secret, student_id, path, out_dir, notes, name) for student_id, path, notes, name in batch]
+def _grade_batch_in_worker(secret: str, batch: list[tuple[str, str | None, list[str], str, bool | None]],
+                           out_dir: str) -> list[SubmissionResult]:
+    return [_grade_in_worker(secret, *student[:2], out_dir, *student[2:]) for student in batch]
 
 
 def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out_dir: Path, jobs: int = 1,
               progress: Callable[[], None] | None = None,
               notes: dict[str, list[str]] | None = None,
-              names: dict[str, str] | None = None) -> dict[str, SubmissionResult]:
+              names: dict[str, str] | None = None, roster: frozenset[str] | None = None) -> dict[str, SubmissionResult]:
+    """Every student graded and their files written; with ``roster`` (the roster's ids) also their records."""
     results: dict[str, SubmissionResult] = {}
     notes = notes or {}
     names = names or {}
+
+    def on_roster(student_id: str) -> bool | None:
+        return None if roster is None else student_id in roster
+
     if jobs <= 0:  # in this process: no time limit per submission (library callers that want speed)
         for student_id, path in items:
             results[student_id] = grade_and_write(bank, secret, student_id, path, out_dir, notes.get(student_id, []),
-                                                  names.get(student_id, ""))
+                                                  names.get(student_id, ""), on_roster(student_id))
             if progress:
                 progress()
         return results
@@ -153,13 +172,13 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
         def schedule(student_id: str, path: Path | None):
             return pool.schedule(_grade_in_worker, args=(secret, student_id, str(path) if path else None,
                                                          str(out_dir), notes.get(student_id, []),
-                                                         names.get(student_id, "")),
+                                                         names.get(student_id, ""), on_roster(student_id)),
                                  timeout=SUBMISSION_TIMEOUT)
 
         # a few students per task: the pool's cost per task is about that of grading one student; a batch that
         # fails leaves its students to be graded one by one below, with the retry
         batched = grade_batches(pool, _grade_batch_in_worker, secret, items, out_dir, notes, SUBMISSION_TIMEOUT,
-                                progress, names) if speed.FAST else {}
+                                progress, names, on_roster) if speed.FAST else {}
         futures = {student_id: schedule(student_id, path) for student_id, path in items
                    if batched.get(student_id) is None}
         for student_id, path in items:
@@ -168,14 +187,15 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
                 continue
             # a student whose batch failed has had one try already: this is the retry
             results[student_id] = _collect(bank, secret, student_id, path, out_dir, futures[student_id], schedule,
-                                           retried=student_id in batched, name=names.get(student_id, ""))
+                                           retried=student_id in batched, name=names.get(student_id, ""),
+                                           on_roster=on_roster(student_id))
             if progress:
                 progress()
     return results
 
 
 def _collect(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path, future,
-             schedule, retried: bool = False, name: str = "") -> SubmissionResult:
+             schedule, retried: bool = False, name: str = "", on_roster: bool | None = None) -> SubmissionResult:
     """One student's result. A worker that died under the submission (kill -9, the out-of-memory
     killer) is retried once in a fresh worker; only a second loss, a timeout or our own bug becomes an
     error row, with the reason, and the rest of the class is graded all the same."""
@@ -198,6 +218,8 @@ def _collect(bank: Bank, secret: str, student_id: str, path: Path | None, out_di
                           "it again, or review it by hand.", str(path or ""), secret=secret)
     result.student_name = name  # the feedback names the student at the top, as for everyone else
     write_student_outputs(bank, result, out_dir)
+    if on_roster is not None:
+        write_record(bank, result, out_dir, on_roster)
     return result
 
 
@@ -209,20 +231,21 @@ def grade_class(bank: Bank, secret: str, students: list[Student], submission_pat
     helper = None
     try:
         roster_ids = [s.id for s in students]
+        roster = frozenset(roster_ids)
         # A roster student without a file in this run keeps their earlier result, if there is one.
         items = [(sid, found.get(sid)) for sid in roster_ids if sid in found or not stage.keeps(sid)] + \
-            [(sid, p) for sid, p in found.items() if sid not in set(roster_ids)]
+            [(sid, p) for sid, p in found.items() if sid not in roster]
         if on_total:
             on_total(len(items))
         started = time.time()
         if jobs > 0 and speed.FAST:  # matplotlib starts in a helper process while the students are graded
-            from grader.jobs.histogram_helper import HistogramHelper
+            from grader.jobs.plot_helper import PlotHelper
 
-            helper = HistogramHelper()
+            helper = PlotHelper()
         graded = grade_all(bank, secret, items, stage.path, jobs, progress, notes,
-                           {s.id: s.name for s in students})
-        results = stage.finish(bank, students, graded, write_student_outputs)
-        write_class_outputs(bank, students, results, stage.path, helper.draw if helper else None)
+                           {s.id: s.name for s in students}, roster)  # each record is written with its student
+        results = stage.finish(bank, students, graded, write_student_outputs, records_written=True)
+        write_class_outputs(bank, students, results, stage.path, helper)
         write_atomic(stage.path / "run.json", json.dumps({"started": started, "finished": time.time(), "jobs": jobs,
                                                           "bank": str(bank.path), "bank_title": bank.title,
                                                           "unmatched_files": unmatched,
@@ -248,7 +271,7 @@ def write_student_outputs(bank: Bank, result: SubmissionResult, out_dir: Path) -
 
 
 def write_class_outputs(bank: Bank, students: list[Student], results: dict[str, SubmissionResult],
-                        out_dir: Path, draw_histogram: Callable[[dict], bytes] | None = None) -> None:
+                        out_dir: Path, plots: PlotHelper | None = None) -> None:
     from grader.jobs.class_outputs import write_class_outputs as write_class_report
 
-    write_class_report(bank, students, results, out_dir, draw_histogram)
+    write_class_report(bank, students, results, out_dir, plots)

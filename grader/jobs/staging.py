@@ -157,13 +157,16 @@ class OutputStage:
         return stale
 
     def finish(self, bank: Bank, students: list[Student], graded: dict[str, SubmissionResult],
-               rewrite: callable, keep: dict[str, SubmissionResult] | None = None) -> dict[str, SubmissionResult]:
+               rewrite: callable, keep: dict[str, SubmissionResult] | None = None,
+               records_written: bool = False) -> dict[str, SubmissionResult]:
         """The whole class: this run's results, earlier results kept, stale files removed, hand scores applied.
 
         ``rewrite(bank, result, folder)`` writes one student's feedback and results.json again (after hand
         scores change them). ``keep``: results outside the roster to keep as they are (a merge keeps them).
+        ``records_written``: the graded students' records are already in the folder (their workers wrote them).
         """
         roster_ids = [s.id for s in students]
+        roster = frozenset(roster_ids)
         results: dict[str, SubmissionResult] = {}
         for student_id in roster_ids:
             if student_id in graded:
@@ -176,15 +179,14 @@ class OutputStage:
             result.student_name = result.student_name or names.get(student_id, "")
         # Files that matched nobody on the roster: this run's, and earlier runs' (kept until --fresh).
         visitors = {sid: from_record(r) for sid, r in self.previous.items()
-                    if not r.get("on_roster", True) and sid not in roster_ids}
+                    if not r.get("on_roster", True) and sid not in roster}
         for student_id, result in {**visitors, **(keep or {}), **graded}.items():
             results.setdefault(student_id, result)
             if student_id in visitors and student_id not in graded:
                 self.kept.append(student_id)
         self.removed = self.remove_stale({safe_name(student_id) for student_id in results})
-        for student_id in graded:  # the auto-graded result as computed; hand scores stay in their own file
-            write_atomic(record_path(self.path, student_id),
-                         record_json(bank, graded[student_id], student_id in set(roster_ids)))
+        for student_id in () if records_written else graded:  # the auto-graded result; hand scores stay in their own file
+            write_atomic(record_path(self.path, student_id), record_json(bank, graded[student_id], student_id in roster))
         hand = read_hand_scores(self.path)
         for student_id, scores in hand.items():
             result = results.get(student_id)

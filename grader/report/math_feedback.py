@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
-from grader.check.matrix_text import split_matrix_text
+from grader.check.matrix_text import NUMBER_START, plain_cells, split_matrix_text
 from grader.check.parse import parse_expression
+from grader.core import speed
 from grader.core.errors import FormatError
 
 _CODE = re.compile(r"<code>([^<]{1,400})</code>")
@@ -37,16 +39,44 @@ def latex_of(text: str) -> str | None:
         return None
 
 
+def integer_matrix_mathml(text: str) -> str | None:
+    """MathML for a tidy matrix of whole numbers, written directly: what sympy's LaTeX through latex2mathml
+    gives for it (``tests/test_fast_eval.py`` compares the two), without either. None for anything else."""
+    rows = plain_cells(text)
+    if rows is None or not all(cell[0] in NUMBER_START for row in rows for cell in row):
+        return None
+    table = "".join("<mtr>" + "".join(_integer_cell(int(cell)) for cell in row) + "</mtr>" for row in rows)
+    return (f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><mo>&#x0005B;</mo>'
+            f"<mtable>{table}</mtable><mo>&#x0005D;</mo></mrow></math>")
+
+
+def _integer_cell(value: int) -> str:
+    return f"<mtd><mo>&#x02212;</mo><mn>{-value}</mn></mtd>" if value < 0 else f"<mtd><mn>{value}</mn></mtd>"
+
+
 def _math_span(match: re.Match[str]) -> str:
     from grader.documents.render import math_html
 
     text = html.unescape(match.group(1))
+    if speed.FAST:
+        direct = integer_matrix_mathml(text)
+        if direct is not None:
+            return direct
     latex = latex_of(text)
     return math_html(latex) if latex is not None else match.group(0)
 
 
 def feedback_html_fragment(markdown_text: str) -> str:
     """One feedback message (Markdown, maybe with $TeX$ and code-span answers) as an HTML fragment."""
+    if speed.FAST:  # the same messages recur across a class (a pure function of the text: remembered)
+        return _remembered_fragment(markdown_text)
+    return _fragment(markdown_text)
+
+
+def _fragment(markdown_text: str) -> str:
     from grader.documents.render import markdown_to_html
 
     return _CODE.sub(_math_span, markdown_to_html(markdown_text))
+
+
+_remembered_fragment = lru_cache(maxsize=2048)(_fragment)
