@@ -11,8 +11,6 @@ from click.core import ParameterSource
 
 from grader.cli.app import (
     DEFAULT_JOBS,
-    _cell,
-    _console,
     _echo,
     _progress,
     _read_roster,
@@ -66,24 +64,21 @@ def _class_line(result) -> str:
 
 
 def _print_class(bank, result, quiet: bool = False) -> None:
-    from rich.table import Table
-
     from grader.bank.templates import points
+    from grader.cli.table import table_text
 
     for notice in result.notices:
         click.echo(f"note: {notice}")
     if quiet:
         click.echo(_class_line(result))
         return
-    table = Table(title=f"{bank.title}: {len(result.graded)} graded in this run")
-    for column in ("student", "status", "score", "notes"):
-        table.add_column(column)
+    rows = []
     for student_id, item in ((sid, result.results[sid]) for sid in result.graded):
         pending = sum(p.max_points for p in item.pending)
         notes = item.message or "; ".join(item.warnings)
-        table.add_row(_cell(student_id), item.status, f"{points(item.points)} / {points(item.max_points - pending)}",
-                      _cell(notes[:70]))
-    _console(stderr=False).print(table)
+        rows.append([student_id, item.status, f"{points(item.points)} / {points(item.max_points - pending)}", notes[:70]])
+    click.echo(table_text(f"{bank.title}: {len(result.graded)} graded in this run",
+                          ["student", "status", "score", "notes"], rows))
     for name in result.unmatched:
         _echo(f"note: {name} matches no roster id; graded under its file name and listed in the gradebook")
     click.echo(_class_line(result))
