@@ -30,6 +30,7 @@ from typing import Any
 from grader.check.answer import check_answer
 from grader.check.base import CheckResult
 from grader.check.registry import REGISTRY
+from grader.core import speed
 from grader.core.errors import FormatError
 from grader.core.messages import feedback
 from grader.core.safe_text import cap_answer
@@ -74,6 +75,40 @@ def check_part(spec: Mapping[str, Any], raw: Any, time_limit: float | None = Non
         return payload
     if status == "error":  # our bug inside the check: the caller reports it like any internal error
         raise RuntimeError(f"checking failed in the worker: {payload}")
+    return timeout_result(raw)
+
+
+def check_parts(items: list[tuple[Mapping[str, Any], Any]], time_limit: float | None = None
+                ) -> list[CheckResult | Exception]:
+    """``check_part`` for each (spec, raw) of one submission, in order; a check that failed is its exception.
+
+    The parts that need the child go to it in one message and come back one reply each, every one
+    under its own limit: a part that runs out is ``timeout`` and the parts after it go on in a fresh
+    child, as if each had been sent alone. With the fast paths off, each part is one round trip.
+    """
+    results: list[CheckResult | Exception | None] = [None] * len(items)
+    remote = []
+    for index, (spec, raw) in enumerate(items):
+        if speed.FAST and needs_worker(spec) and raw is not None and str(raw).strip():
+            remote.append(index)
+            continue
+        try:
+            results[index] = check_part(spec, raw, time_limit)
+        except Exception as error:  # noqa: BLE001 - the caller reports it for this part only
+            results[index] = error
+    if remote:
+        replies = WORKER.run_many("check", [(dict(items[i][0]), items[i][1], time_limit_of(items[i][0], time_limit))
+                                            for i in remote])
+        for index, (status, payload) in zip(remote, replies):
+            results[index] = _check_outcome(status, payload, items[index][1])
+    return results
+
+
+def _check_outcome(status: str, payload: Any, raw: Any) -> CheckResult | Exception:
+    if status == "ok":
+        return payload
+    if status == "error":
+        return RuntimeError(f"checking failed in the worker: {payload}")
     return timeout_result(raw)
 
 
@@ -132,20 +167,26 @@ def _serve_parts(connection: Any, parent_pid: int, parent_end: Any) -> None:
             mode, spec, raw = connection.recv()
         except (EOFError, OSError):
             return
+        if mode == "many":  # spec is a list of (mode, spec, raw): one reply each, in order
+            for one_mode, one_spec, one_raw in spec:
+                connection.send(_reply(one_mode, one_spec, one_raw))
+            continue
+        connection.send(_reply(mode, spec, raw))
+
+
+def _reply(mode: str, spec: dict[str, Any], raw: Any) -> tuple[str, Any]:
+    try:
+        if mode == "check":
+            return "ok", check_answer(spec, raw)
         try:
-            if mode == "check":
-                reply = ("ok", check_answer(spec, raw))
-            else:
-                try:
-                    REGISTRY.get(spec["type"]).parse(str(raw), spec)
-                    reply = ("ok", None)
-                except FormatError as error:
-                    reply = ("ok", error)
-        except MemoryError:
-            reply = ("memory", None)
-        except Exception as error:  # noqa: BLE001 - reported to the caller, who decides what the student sees
-            reply = ("error", f"{type(error).__name__}: {error}")
-        connection.send(reply)
+            REGISTRY.get(spec["type"]).parse(str(raw), spec)
+            return "ok", None
+        except FormatError as error:
+            return "ok", error
+    except MemoryError:
+        return "memory", None
+    except Exception as error:  # noqa: BLE001 - reported to the caller, who decides what the student sees
+        return "error", f"{type(error).__name__}: {error}"
 
 
 @dataclass
@@ -235,6 +276,41 @@ class PartWorker:
                     self._discard()
                 return status, payload
         return "died", None
+
+    def run_many(self, mode: str, jobs: list[tuple[dict[str, Any], Any, float]]) -> list[tuple[str, Any]]:
+        """``run`` for each (spec, raw, limit), sent in one message; each reply under its own limit.
+
+        After a part that runs out (or runs out of memory, or whose child dies twice) the child is
+        replaced and the parts after it are sent again, so each part's outcome is what ``run`` gives.
+        """
+        replies: list[tuple[str, Any]] = []
+        died_at: set[int] = set()
+        with self._lock:
+            while len(replies) < len(jobs):
+                start = len(replies)
+                try:
+                    child = self._ensure()
+                    child.connection.send(("many", [(mode, spec, raw) for spec, raw, _ in jobs[start:]], None))
+                    while len(replies) < len(jobs):
+                        if not child.connection.poll(jobs[len(replies)][2]):
+                            self._discard()  # kill it mid-check; the next parts get a fresh child
+                            replies.append(("timeout", None))
+                            break
+                        status, payload = child.connection.recv()
+                        replies.append((status, payload))
+                        if status == "memory":
+                            self._discard()
+                            break
+                except (EOFError, OSError):  # the child died under us: that part is retried once
+                    self._discard()
+                    if len(replies) in died_at:
+                        replies.append(("died", None))
+                    else:
+                        died_at.add(len(replies))
+                except BaseException:  # interrupted: no reply may go astray
+                    self._discard()
+                    raise
+        return replies
 
     def pid(self) -> int | None:
         return self._child.process.pid if self._child is not None else None

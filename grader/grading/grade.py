@@ -16,7 +16,7 @@ from grader.bank.model import Bank
 from grader.bank.pools import assigned_questions, not_assigned
 from grader.bank.variant import make_variant
 from grader.check.base import CheckResult
-from grader.check.limits import check_part
+from grader.check.limits import check_parts
 from grader.check.registry import answers_file_parts, auto_graded
 from grader.core.messages import feedback
 from grader.core.safe_text import cap_answer
@@ -72,6 +72,7 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
     result = SubmissionResult(submission.student_id, "graded", warnings=list(submission.warnings),
                               source=submission.source, bank_fingerprint=bank_fingerprint(bank))
     result.not_assigned = not_assigned(bank, secret, submission.student_id)
+    todo = []
     for question in assigned_questions(bank, secret, submission.student_id):
         graded_parts = answers_file_parts(question)  # code parts are graded from the notebook by otter
         if not graded_parts:
@@ -80,22 +81,24 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
         answers = submission.answers.get(question.id, {})
         for part in graded_parts:
             raw = answers.get(part.id)
-            spec = variant.parts[part.id]
-            try:
-                check = check_part(spec, raw)  # under the part's time and memory limit
-            except Exception as error:  # a bug of ours must not cost the student the other parts
-                traceback.print_exc(file=sys.stderr)  # for the instructor's log, never the student's feedback
-                check = CheckResult("invalid", 0.0, feedback("internal"), f"internal-error:{type(error).__name__}",
-                                    (raw or "")[:200])
-                result.warnings.append(f"internal error while checking {question.id} part {part.id} "
-                                       f"({type(error).__name__}); this part will be reviewed by hand")
-            max_points = question.part_points(part)
-            points = max_points if check.score == 1.0 else round(max_points * check.score, 6)
-            # every later view (feedback, results.json, statistics) echoes these, so they are capped once here
-            check = replace(check, answer=cap_answer(check.answer))
-            result.parts.append(PartResult(question.id, part.id, part.type, max_points, points, check,
-                                           cap_answer(raw), variant.reference_text(part.id),
-                                           chosen_options(spec, check)))
+            todo.append((question, part, variant, variant.parts[part.id], raw))
+    # every part under its own time and memory limit; the symbolic ones in one round trip to the child
+    checks = check_parts([(spec, raw) for _, _, _, spec, raw in todo])
+    for (question, part, variant, spec, raw), check in zip(todo, checks):
+        if isinstance(check, Exception):  # a bug of ours must not cost the student the other parts
+            error = check
+            traceback.print_exception(error, file=sys.stderr)  # for the instructor's log, never the feedback
+            check = CheckResult("invalid", 0.0, feedback("internal"), f"internal-error:{type(error).__name__}",
+                                (raw or "")[:200])
+            result.warnings.append(f"internal error while checking {question.id} part {part.id} "
+                                   f"({type(error).__name__}); this part will be reviewed by hand")
+        max_points = question.part_points(part)
+        points = max_points if check.score == 1.0 else round(max_points * check.score, 6)
+        # every later view (feedback, results.json, statistics) echoes these, so they are capped once here
+        check = replace(check, answer=cap_answer(check.answer))
+        result.parts.append(PartResult(question.id, part.id, part.type, max_points, points, check,
+                                       cap_answer(raw), variant.reference_text(part.id),
+                                       chosen_options(spec, check)))
     return result
 
 
