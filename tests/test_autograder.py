@@ -352,3 +352,17 @@ def test_broken_bank_still_writes_results(cases):
 def test_python_that_cannot_start_still_leaves_results(cases):
     results = cases["python-cannot-start"]["results"]
     assert results["score"] == 0 and "could not start" in results["output"]
+
+
+def test_setup_compiles_the_grader_once_so_no_submission_pays_for_it(built, tmp_path):
+    _extract(built["sid"], tmp_path / "source")
+    setup = (tmp_path / "source" / "setup.sh").read_text()
+    line = next(line for line in setup.splitlines() if "compileall" in line)
+    # the image's own step, with this machine's python and this folder for /autograder
+    command = line.replace("/autograder/venv/bin/python", sys.executable).replace("/autograder", str(tmp_path))
+    subprocess.run(["bash", "-c", command], check=True)
+    sources = sorted((tmp_path / "source" / "grader_src" / "grader").rglob("*.py"))
+    assert len(sources) > 50
+    tag = sys.implementation.cache_tag
+    missing = [s for s in sources if not (s.parent / "__pycache__" / f"{s.stem}.{tag}.pyc").exists()]
+    assert missing == []

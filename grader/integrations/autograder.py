@@ -34,6 +34,8 @@ if apt-get install -y python3.11 python3.11-venv; then PY=python3.11; else apt-g
 "$PY" -m venv /autograder/venv
 /autograder/venv/bin/pip install --upgrade pip
 /autograder/venv/bin/pip install /autograder/source/grader_src
+# run_autograder imports grader from grader_src: compile it once here, so no submission pays for it
+/autograder/venv/bin/python -m compileall -q /autograder/source/grader_src
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
