@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 BATCH_SIZE = 8
-_PART_TEXTS = ("question", "part", "type", "raw")
-_CHECK_TEXTS = ("verdict", "note", "feedback", "answer")
+_PART_TEXTS = ("question", "part", "type", "raw", "reference", "max_points", "points")
+_CHECK_TEXTS = ("verdict", "note", "feedback", "answer", "score")
 
 
 def grade_batches(pool: Any, grade_batch: Callable[..., list], secret: str, items: list[tuple[str, Path | None]],
@@ -46,21 +46,23 @@ def grade_batches(pool: Any, grade_batch: Callable[..., list], secret: str, item
     return results
 
 
-def share_texts(result: Any, texts: dict[str, str]) -> Any:
-    """One copy of each repeated text (ids, verdicts, notes, feedback, answers) across the class.
+def share_texts(result: Any, texts: dict[Any, Any]) -> Any:
+    """One copy of each repeated text (ids, verdicts, notes, feedback, answers) and number across the class.
 
     Every result arrives from a worker as its own copies; a class of 10,000 holds the same few
-    thousand texts hundreds of thousands of times. The values are equal, only shared.
+    thousand texts, and the same few points and scores, hundreds of thousands of times. The values
+    are equal, only shared: a number is keyed by its exact bits, so -0.0 stays -0.0.
     """
     for part in result.parts:
-        for name in _PART_TEXTS:
-            value = getattr(part, name)
-            if isinstance(value, str):
-                object.__setattr__(part, name, texts.setdefault(value, value))  # frozen: same value, one copy
-        check = part.result
-        for name in _CHECK_TEXTS:
-            value = getattr(check, name)
-            if isinstance(value, str):
-                object.__setattr__(check, name, texts.setdefault(value, value))
+        _share(part, _PART_TEXTS, texts)
+        _share(part.result, _CHECK_TEXTS, texts)
     return result
 
+
+def _share(item: Any, names: tuple[str, ...], texts: dict[Any, Any]) -> None:
+    for name in names:
+        value = getattr(item, name)
+        if isinstance(value, str):
+            object.__setattr__(item, name, texts.setdefault(value, value))  # frozen: same value, one copy
+        elif type(value) is float:
+            object.__setattr__(item, name, texts.setdefault(("float", value.hex()), value))
