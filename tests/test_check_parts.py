@@ -100,7 +100,11 @@ def test_the_old_path_sends_each_part_alone_and_agrees(specs) -> None:
 
 @pytest.mark.parametrize("kills, expected", [(1, ("pending", "survived")), (2, ("invalid", "timeout"))])
 def test_a_child_killed_under_a_part_is_replaced_once_and_the_other_parts_are_checked(
-        specs, tmp_path: Path, kills: int, expected: tuple[str, str]) -> None:
+        specs, tmp_path: Path, kills: int, expected: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    # a forked child knows the test's checker type (with other tests' threads about, a forkserver would not)
+    monkeypatch.setattr(WORKER, "_context", lambda: multiprocessing.get_context("fork"))
     REGISTRY.register(_Dying())
     try:
         counter = tmp_path / "kills.txt"

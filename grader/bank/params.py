@@ -20,7 +20,7 @@ from typing import Any
 
 import sympy
 
-from grader.check.compiled import evaluate
+from grader.check.compiled import evaluate, names_of
 from grader.check.parse import parse_expression, symbol
 from grader.core.errors import BankError, FormatError, Location
 from grader.core.variant_seed import Draws
@@ -180,7 +180,7 @@ def derived_order(specs: dict[str, ParamSpec]) -> list[str]:
     while pending:
         ready = sorted(
             name for name, spec in pending.items()
-            if all(str(s) not in pending for s in spec.expression.free_symbols)
+            if all(name not in pending for name in names_of(spec.expression))
         )
         if not ready:
             raise ValueError("derived parameters depend on each other in a cycle: " + _cycle(pending))
@@ -211,7 +211,7 @@ def draw_values(
     drawn = {name for name, spec in specs.items() if spec.is_drawn}
     # Rules on drawn parameters alone are checked before deriving, so a where: rule can exclude the draws
     # for which a derived parameter is undefined. The accepted draw is the same either way.
-    early = [(text, rule) for text, rule in constraints if {str(s) for s in rule.free_symbols} <= drawn]
+    early = [(text, rule) for text, rule in constraints if set(names_of(rule)) <= drawn]
     for attempt in range(MAX_ATTEMPTS):
         display = {name: draw_one(spec, draws, f"{attempt}:{name}") for name, spec in specs.items() if spec.is_drawn}
         exact = {name: exact_value(value) for name, value in display.items()}

@@ -114,8 +114,8 @@ def evaluate_answer(compiled: Any, values: ParamValues, solvers: ModuleType | No
     if not callable(function):
         raise SolveError(f"solver module has no function '{compiled['solver']}'")
     args = [
-        python_value(values.display[str(arg)])
-        if isinstance(arg, sympy.Symbol) and str(arg) in values.display
+        python_value(values.display[arg.name])
+        if isinstance(arg, sympy.Symbol) and arg.name in values.display
         else python_value(evaluate_answer(arg, values, solvers))
         for arg in compiled["args"]
     ]

@@ -68,7 +68,7 @@ def exact_value(expression: sympy.Basic, exact: Mapping[str, Any]) -> int | Frac
 
 def _inputs(exact: Mapping[str, Any], expression: sympy.Basic) -> dict[str, Exact]:
     values: dict[str, Exact] = {}
-    for name in _names(expression):
+    for name in names_of(expression):
         value = exact.get(name)
         if isinstance(value, sympy.Integer):
             values[name] = int(value.p)
@@ -80,7 +80,8 @@ def _inputs(exact: Mapping[str, Any], expression: sympy.Basic) -> dict[str, Exac
 
 
 @lru_cache(maxsize=4096)
-def _names(expression: sympy.Basic) -> tuple[str, ...]:
+def names_of(expression: sympy.Basic) -> tuple[str, ...]:
+    """The names of the expression's free symbols, sorted (remembered: bank expressions recur for every draw)."""
     return tuple(sorted(str(symbol) for symbol in expression.free_symbols))
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.bank.model import Bank, load_bank
+from grader.check import alarm
+from grader.check.limits import MEMORY_LIMIT_BYTES
 from grader.core import speed
 from grader.core.errors import GraderError
 from grader.core.files import safe_name, write_atomic
@@ -114,6 +116,8 @@ _worker_bank: Bank | None = None
 def _init_worker(bank_path: str) -> None:
     global _worker_bank
     _worker_bank = load_bank(bank_path)
+    if speed.FAST:  # pebble kills this process when a batch overruns: symbolic parts may be checked here first
+        alarm.enable(MEMORY_LIMIT_BYTES)
 
 
 def grade_and_write(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path,
@@ -137,6 +141,13 @@ def write_record(bank: Bank, result: SubmissionResult, out_dir: Path, on_roster:
 
 def _grade_in_worker(secret: str, student_id: str, path: str | None, out_dir: str,
                      notes: list[str], name: str = "", on_roster: bool | None = None) -> SubmissionResult:
+    """One student on their own (a retry, or the old path): every symbolic part in the checking child."""
+    alarm.disable()
+    return _grade_here(secret, student_id, path, out_dir, notes, name, on_roster)
+
+
+def _grade_here(secret: str, student_id: str, path: str | None, out_dir: str,
+                notes: list[str], name: str = "", on_roster: bool | None = None) -> SubmissionResult:
     assert _worker_bank is not None
     return grade_and_write(_worker_bank, secret, student_id, Path(path) if path else None, Path(out_dir), notes,
                            name, on_roster)
@@ -144,7 +155,11 @@ def _grade_in_worker(secret: str, student_id: str, path: str | None, out_dir: st
 
 def _grade_batch_in_worker(secret: str, batch: list[tuple[str, str | None, list[str], str, bool | None]],
                            out_dir: str) -> list[SubmissionResult]:
-    return [_grade_in_worker(secret, *student[:2], out_dir, *student[2:]) for student in batch]
+    """A batch: symbolic parts checked here first under an alarm (a batch that overruns is graded again,
+    one student at a time, through the child)."""
+    if speed.FAST:
+        alarm.enable()
+    return [_grade_here(secret, *student[:2], out_dir, *student[2:]) for student in batch]
 
 
 def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out_dir: Path, jobs: int = 1,

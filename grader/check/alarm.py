@@ -1,0 +1,78 @@
+"""A part checked in this process under a SIGALRM time limit, for processes that are themselves killable.
+
+A class is graded by worker processes that pebble kills when a batch of students runs over its
+limit; that batch is then graded again one student at a time, each symbolic part in the killable
+checking child (``grader.check.limits``). Inside such a worker the child's round trip (pickling the
+part, a pipe both ways, caches that start cold in the child) costs more than most checks, so a
+symbolic part is first checked right here with an interval timer armed at the part's limit:
+
+- it finishes in time: that is the result (the same ``check_answer`` the child runs);
+- it runs out: ``timeout``, exactly the result the child gives a part that runs out;
+- it runs out of memory (the worker has the child's address-space limit): the child decides;
+- it hangs where a signal cannot reach (a long C call): pebble kills the worker and the batch is
+  graded again through the child, so the hang costs that part alone, only later.
+
+The timer keeps firing every 50 ms after the limit, and the exception derives from BaseException,
+so an ``except Exception`` inside sympy or our own code cannot swallow it for good. The handler is
+installed once and does nothing when no check is running, so a late signal is harmless.
+"""
+
+from __future__ import annotations
+
+import resource
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+REPEAT = 0.05  # seconds between alarms once the limit is past
+
+_state = {"enabled": False, "armed": False}
+
+
+class OutOfTime(BaseException):
+    """The part's time limit passed while it was being checked here."""
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    if _state["armed"]:
+        raise OutOfTime
+
+
+def enable(memory_limit: int | None = None) -> None:
+    """Let this (killable) process check symbolic parts itself first; optionally cap its address space."""
+    signal.signal(signal.SIGALRM, _alarm)
+    if memory_limit:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+        except (ValueError, OSError):  # some containers forbid lowering limits; the child still has its own
+            pass
+    _state["enabled"] = True
+
+
+def disable() -> None:
+    _state["enabled"] = False
+
+
+def enabled() -> bool:
+    return _state["enabled"] and threading.current_thread() is threading.main_thread()
+
+
+def run(function: Callable[[], Any], limit: float) -> tuple[str, Any]:
+    """("ok", value) | ("timeout", None) | ("memory", None) | ("error", exception)."""
+    try:
+        signal.setitimer(signal.ITIMER_REAL, limit, REPEAT)
+        _state["armed"] = True
+        try:
+            return "ok", function()
+        finally:
+            _state["armed"] = False  # from here on an alarm is a no-op: it can no longer land in the handlers
+    except OutOfTime:
+        return "timeout", None
+    except MemoryError:
+        return "memory", None
+    except Exception as error:  # noqa: BLE001 - the caller reports it for this part only
+        return "error", error
+    finally:
+        _state["armed"] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)

@@ -1,0 +1,89 @@
+"""``grader.check.alarm``: a check run in a killable worker under an interval timer.
+
+It must stop a check that runs over its limit even when the check swallows exceptions, leave a
+check that finishes alone, and never let a late alarm escape once the check is over.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+
+from grader.check import alarm
+
+
+@pytest.fixture
+def enabled():
+    previous = signal.getsignal(signal.SIGALRM)
+    alarm.enable()
+    yield
+    alarm.disable()
+    signal.signal(signal.SIGALRM, previous)
+
+
+def _busy(seconds: float) -> str:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+    return "done"
+
+
+def _stubborn() -> None:
+    """Swallows every Exception, as sympy or a careless checker might; only BaseException gets through."""
+    while True:
+        try:
+            _busy(10)
+        except Exception:  # noqa: BLE001
+            continue
+
+
+def test_a_check_in_time_gives_its_value(enabled) -> None:
+    assert alarm.run(lambda: _busy(0.01), 2.0) == ("ok", "done")
+
+
+def test_a_check_that_runs_over_is_stopped_at_its_limit(enabled) -> None:
+    started = time.monotonic()
+    assert alarm.run(lambda: _busy(30), 0.2) == ("timeout", None)
+    assert time.monotonic() - started < 5
+
+
+def test_a_check_that_swallows_exceptions_is_stopped_all_the_same(enabled) -> None:
+    started = time.monotonic()
+    assert alarm.run(_stubborn, 0.2) == ("timeout", None)
+    assert time.monotonic() - started < 5
+
+
+def test_errors_and_memory_are_reported_not_raised(enabled) -> None:
+    status, error = alarm.run(lambda: 1 / 0, 1.0)
+    assert status == "error" and isinstance(error, ZeroDivisionError)
+
+    def hungry():
+        raise MemoryError
+
+    assert alarm.run(hungry, 1.0) == ("memory", None)
+
+
+def test_no_alarm_is_left_running_and_a_stray_one_is_harmless(enabled) -> None:
+    assert alarm.run(lambda: "quick", 0.05) == ("ok", "quick")
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    signal.raise_signal(signal.SIGALRM)  # a late alarm after the check: nothing happens
+    assert _busy(0.01) == "done"
+
+
+def test_only_an_enabled_main_thread_checks_here() -> None:
+    import threading
+
+    alarm.disable()
+    assert not alarm.enabled()
+    alarm.enable()
+    try:
+        assert alarm.enabled()
+        seen = []
+        thread = threading.Thread(target=lambda: seen.append(alarm.enabled()))
+        thread.start()
+        thread.join()
+        assert seen == [False]  # signals reach only the main thread: other threads use the child
+    finally:
+        alarm.disable()
