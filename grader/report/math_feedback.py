@@ -55,15 +55,24 @@ def _integer_cell(value: int) -> str:
 
 
 def _math_span(match: re.Match[str]) -> str:
+    if speed.FAST:  # the same answers recur inside different messages: each span is remembered too
+        return _remembered_span(match.group(0), match.group(1))
+    return _span(match.group(0), match.group(1))
+
+
+def _span(whole: str, inner: str) -> str:
     from grader.documents.render import math_html
 
-    text = html.unescape(match.group(1))
+    text = html.unescape(inner)
     if speed.FAST:
         direct = integer_matrix_mathml(text)
         if direct is not None:
             return direct
     latex = latex_of(text)
-    return math_html(latex) if latex is not None else match.group(0)
+    return math_html(latex) if latex is not None else whole
+
+
+_remembered_span = lru_cache(maxsize=2048)(_span)
 
 
 def feedback_html_fragment(markdown_text: str) -> str:
