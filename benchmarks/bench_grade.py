@@ -283,7 +283,13 @@ def _extract(archive: Path, target: Path) -> None:
     unpack(archive, target)
 
 
-def cold_submission(folder: Path, student: str, extra_env: dict[str, str] | None = None, name: str = "") -> dict:
+def cold_submission(folder: Path, student: str, extra_env: dict[str, str] | None = None, name: str = "",
+                    python: str | None = None) -> dict:
+    """Mean wall time of COLD_RUNS submissions through run_autograder, each from a fresh copy of the image.
+
+    ``python``: the image's interpreter (a venv like the one setup.sh makes); by default this one.
+    """
+    python = python or sys.executable
     secret_file = folder / "secret.txt"
     secret_file.write_text(SECRET + "\n")
     archive = folder / "autograder.zip"
@@ -294,12 +300,14 @@ def cold_submission(folder: Path, student: str, extra_env: dict[str, str] | None
     metadata = json.loads((ROOT / "tests" / "fixtures" / "submission_metadata.json").read_text())
     metadata["users"][0]["sid"] = student
     times, scores = [], []
-    # The image Gradescope builds once: the zip unpacked and setup.sh's compile step (its apt and pip steps
-    # need the network and are the same for every submission). Each submission then starts from a copy.
+    # The image Gradescope builds once: the zip unpacked and setup.sh's compile and prepare steps (its apt and
+    # pip steps need the network and are the same for every submission). Each submission starts from a copy.
     image = folder / f"autograder{name}-image"
     shutil.rmtree(image, ignore_errors=True)
     _extract(archive, image / "source")
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(image / "source" / "grader_src")], check=True)
+    subprocess.run([python, "-m", "compileall", "-q", str(image / "source" / "grader_src")], check=True)
+    subprocess.run([python, "-m", "grader.integrations.autograder", "--root", str(image), "--prepare"], check=True,
+                   cwd=image / "source", env=_env() | (extra_env or {}) | {"PYTHONPATH": str(image / "source" / "grader_src")})
     for run in range(COLD_RUNS):
         root = folder / f"autograder{name}-{run}"
         shutil.rmtree(root, ignore_errors=True)
@@ -308,7 +316,7 @@ def cold_submission(folder: Path, student: str, extra_env: dict[str, str] | None
         (root / "results").mkdir()
         shutil.copy(folder / "submissions" / f"{student}.yaml", root / "submission" / "answers.yaml")
         (root / "submission_metadata.json").write_text(json.dumps(metadata))
-        env = _env() | (extra_env or {}) | {"AUTOGRADER_ROOT": str(root), "GRADER_PYTHON": sys.executable}
+        env = _env() | (extra_env or {}) | {"AUTOGRADER_ROOT": str(root), "GRADER_PYTHON": python}
         started = time.perf_counter()
         subprocess.run(["bash", str(root / "source" / "run_autograder")], cwd=root, env=env, capture_output=True)
         times.append(time.perf_counter() - started)

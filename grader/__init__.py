@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__version__ = "0.1.0"  # pyproject.toml reads it from here
+
 _API = {
     "load_bank": "grader.bank.model",
     "make_variant": "grader.bank.variant",

@@ -83,3 +83,15 @@ def test_the_public_api_is_importable_from_the_top() -> None:
     assert callable(grader.check_answer) and callable(grader.grade_submission)
     with pytest.raises(AttributeError):
         grader.no_such_name  # noqa: B018
+
+
+def test_the_version_is_written_once_and_the_installed_metadata_agrees() -> None:
+    import tomllib
+    from importlib import metadata
+
+    import grader
+    from grader.bank.fingerprint import grader_version
+
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())["project"]
+    assert "version" not in project and "version" in project["dynamic"]  # pyproject reads grader.__version__
+    assert grader_version() == grader.__version__ == metadata.version("grader")

@@ -14,14 +14,14 @@ from pathlib import Path
 FINGERPRINT_LENGTH = 16
 
 
-@lru_cache(maxsize=1)
 def grader_version() -> str:
-    from importlib import metadata  # here: importing it costs a cold submission about 8 ms
+    """This grader's version (``grader.__version__``, which the package metadata is built from).
 
-    try:
-        return metadata.version("grader")
-    except metadata.PackageNotFoundError:  # running from a checkout that was never installed
-        return "0+unknown"
+    Not read back from the installed metadata: that costs a cold Gradescope submission about 20 ms.
+    """
+    from grader import __version__
+
+    return __version__
 
 
 @lru_cache(maxsize=32)

@@ -24,6 +24,7 @@ from grader.core.errors import GraderError
 ANSWER_NAMES = ("answers.yaml", "answers.yml", "answers.json")
 CONFIG_NAME = "autograder.json"
 SECRET_NAME = "secret.txt"
+SNAPSHOT_NAME = "bank.snapshot"  # made by setup.sh in the image, never shipped in the zip
 
 SETUP_SH = """#!/usr/bin/env bash
 # Runs once when Gradescope builds the image (Ubuntu). Installs Python and this grader.
@@ -36,6 +37,9 @@ if apt-get install -y python3.11 python3.11-venv; then PY=python3.11; else apt-g
 /autograder/venv/bin/pip install /autograder/source/grader_src
 # run_autograder imports grader from grader_src: compile it once here, so no submission pays for it
 /autograder/venv/bin/python -m compileall -q /autograder/source/grader_src
+# and load the bank once here, with the interpreter and libraries every submission runs with
+(cd /autograder/source && PYTHONPATH=/autograder/source/grader_src /autograder/venv/bin/python -m grader.integrations.autograder --root /autograder --prepare) \
+  || echo "no bank snapshot: each submission will read the bank"
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -183,11 +187,13 @@ def _grade(root: Path) -> dict:
     if answers is None:
         return error_results("No answers file was found. Upload answers.yaml (or answers.json) with your answers.")
     from grader.bank.model import load_bank
+    from grader.bank.snapshot import load_snapshot
     from grader.core.deadline import CallTimeout, time_limit
     from grader.jobs.grade_class import SUBMISSION_TIMEOUT, grade_file
     from grader.report.gradescope import results_json
 
-    bank = load_bank(source / config["bank"])
+    # the bank as setup.sh left it loaded, if it still fits this bank and this image; else read afresh
+    bank = load_snapshot(source / SNAPSHOT_NAME, source / config["bank"]) or load_bank(source / config["bank"])
     secret = (source / config.get("secret_file", SECRET_NAME)).read_text(encoding="utf-8").strip()
     try:
         with time_limit(SUBMISSION_TIMEOUT):  # each part has its own limit; this bounds the bank's solvers too
@@ -214,8 +220,33 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description="Grade one Gradescope submission.")
     parser.add_argument("--root", default="/autograder")
+    parser.add_argument("--prepare", action="store_true",
+                        help="once, when the image is built: keep the loaded bank for every submission")
     args = parser.parse_args(argv)
+    if args.prepare:
+        return prepare(args.root)
     run(args.root)
+    return 0
+
+
+def prepare(root: str | Path) -> int:
+    """Write the bank's snapshot (``grader.bank.snapshot``) with this image's interpreter and libraries.
+
+    A bank that does not load is left for the submissions to report, as without a snapshot.
+    """
+    from grader.bank.model import load_bank
+    from grader.bank.snapshot import save_snapshot
+
+    source = Path(root) / "source"
+    config = json.loads((source / CONFIG_NAME).read_text(encoding="utf-8"))
+    try:
+        bank = load_bank(source / config["bank"])
+    except GraderError as error:
+        from grader.core.messages import format_error
+
+        print(f"no bank snapshot: {format_error(error)}")
+        return 0
+    save_snapshot(bank, source / SNAPSHOT_NAME)
     return 0
 
 
