@@ -366,3 +366,19 @@ def test_setup_compiles_the_grader_once_so_no_submission_pays_for_it(built, tmp_
     tag = sys.implementation.cache_tag
     missing = [s for s in sources if not (s.parent / "__pycache__" / f"{s.stem}.{tag}.pyc").exists()]
     assert missing == []
+
+
+def test_a_submission_ends_at_once_and_leaves_no_process_behind(built, tmp_path):
+    """The autograder ends with os._exit once results.json is written: no checking child may outlive it."""
+    root = layout(tmp_path / "root", built["sid"], {"answers.yaml": yaml_text(answers_for(SID, "mistakes"))},
+                  METADATA)
+    env = {k: v for k, v in os.environ.items() if k != "GRADER_SECRET"}
+    env.update(AUTOGRADER_ROOT=str(root), GRADER_PYTHON=sys.executable)
+    process = subprocess.Popen(["bash", str(root / "source" / "run_autograder")], cwd=root, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    stdout, _ = process.communicate(timeout=RUN_TIMEOUT)
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert process.returncode == 0 and results["score"] > 0, stdout
+    assert any(test["output"] for test in results["tests"])
+    with pytest.raises(ProcessLookupError):  # the whole session is gone: bash, python and its checking child
+        os.killpg(process.pid, 0)

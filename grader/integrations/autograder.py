@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 import traceback
 import zipfile
@@ -250,5 +251,23 @@ def prepare(root: str | Path) -> int:
     return 0
 
 
+def leave(code: int) -> None:
+    """End the process as soon as results.json is written.
+
+    A normal exit tears down every module and object of sympy, numpy and the bank: about 0.1 s, a
+    quarter of a cold submission, for nothing (Gradescope discards the container). Here the checking
+    child is stopped, output is flushed, and the process ends at once; every file was already closed
+    (``write_atomic``).
+    """
+    from grader.check import worker
+    from grader.check.limits import WORKER
+
+    WORKER.stop()
+    worker.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    leave(main())
