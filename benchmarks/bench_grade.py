@@ -337,8 +337,8 @@ def otter_comparison(folder: Path) -> tuple[dict | None, str]:
     if not NOTEBOOK.exists():
         return None, f"otter comparison: skipped (no notebook submission at {NOTEBOOK.relative_to(ROOT)})"
     work = folder / "otter"
-    export = subprocess.run(GRADER + ["otter", str(BANK_PATH), "--out", str(work)], env=_env(), capture_output=True,
-                            text=True)
+    export = subprocess.run(GRADER + ["otter", str(BANK_PATH), "--out", str(work), "--secret", SECRET], env=_env(),
+                            capture_output=True, text=True)
     if export.returncode != 0:
         return None, f"otter comparison: skipped (grader otter failed: {export.stderr.strip()[:200]})"
     started = time.perf_counter()
