@@ -8,9 +8,12 @@ is bounded) is checked in a killable child process with a time limit and an addr
 A part that runs out gets ``invalid`` / ``timeout`` ("could not be checked in time; try a simpler
 form"), and only that part: the caller goes on with the next one in a fresh child.
 
-The child is forked once and reused, so the cost per symbolic part is one pipe round trip. If the
-child dies for a reason other than our timeout (kill -9, the out-of-memory killer), the part is
-retried once in a fresh child before it is given up.
+The child is forked once and reused, so the cost per symbolic part is one pipe round trip;
+``check_parts`` sends a whole submission's symbolic parts in one message, each reply still under its
+own part's limit. If the child dies for a reason other than our timeout (kill -9, the out-of-memory
+killer), the part is retried once in a fresh child before it is given up. A class worker, which
+pebble kills when its batch overruns, checks symbolic parts in its own process first, under a timer
+(``grader.check.alarm``).
 
 The limit is the part's ``time_limit:`` setting, else the bank's ``time_limit:``, else 2 s.
 """
