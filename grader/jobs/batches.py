@@ -16,6 +16,8 @@ from typing import Any
 BATCH_SIZE = 8
 _PART_TEXTS = ("question", "part", "type", "raw", "reference", "max_points", "points")
 _CHECK_TEXTS = ("verdict", "note", "feedback", "answer", "score")
+_CHECK_FIELDS = ("verdict", "score", "feedback", "note", "answer")
+_PART_FIELDS = ("question", "part", "type", "max_points", "points", "result", "raw", "reference", "chosen_options")
 
 
 def grade_batches(pool: Any, grade_batch: Callable[..., list], secret: str, items: list[tuple[str, Path | None]],
@@ -53,10 +55,22 @@ def share_texts(result: Any, texts: dict[Any, Any]) -> Any:
     thousand texts, and the same few points and scores, hundreds of thousands of times. The values
     are equal, only shared: a number is keyed by its exact bits, so -0.0 stays -0.0.
     """
-    for part in result.parts:
+    for index, part in enumerate(result.parts):
         _share(part, _PART_TEXTS, texts)
-        _share(part.result, _CHECK_TEXTS, texts)
+        check = part.result
+        _share(check, _CHECK_TEXTS, texts)
+        check = texts.setdefault(("check", *(_key(getattr(check, name)) for name in _CHECK_FIELDS)), check)
+        object.__setattr__(part, "result", check)
+        result.parts[index] = texts.setdefault(("part", *(_key(getattr(part, name)) for name in _PART_FIELDS)), part)
     return result
+
+
+def _key(value: Any) -> Any:
+    if type(value) is float:
+        return ("float", value.hex())
+    if isinstance(value, (str, int, tuple)) or value is None:
+        return value
+    return ("object", id(value))  # a shared CheckResult: the same object, the same key
 
 
 def _share(item: Any, names: tuple[str, ...], texts: dict[Any, Any]) -> None:
