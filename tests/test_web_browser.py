@@ -105,14 +105,30 @@ def fill(driver, part: str, text: str) -> None:
 
 
 def press(driver, action: str) -> None:
-    """Press Check or Submit and wait for the page the server answers with."""
+    """Press Check or Submit and wait for the page the server answers with, fully loaded.
+
+    Chromium may still be swapping in the previous answer's page when the button is looked up; its
+    node then "does not belong to the document" and the click never happened, so it is looked up again.
+    """
+    import time
+
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, f"button[value={action}]").click()
+    for attempt in range(5):
+        try:
+            page = driver.find_element(By.TAG_NAME, "html")
+            driver.find_element(By.CSS_SELECTOR, f"button[value={action}]").click()
+            break
+        except (StaleElementReferenceException, WebDriverException) as error:
+            swapped = isinstance(error, StaleElementReferenceException) or "does not belong to the document" in str(error)
+            if attempt == 4 or not swapped:
+                raise
+            time.sleep(0.2)
     WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def part_text(driver, part: str) -> str:
