@@ -87,3 +87,31 @@ def test_only_an_enabled_main_thread_checks_here() -> None:
         assert seen == [False]  # signals reach only the main thread: other threads use the child
     finally:
         alarm.disable()
+
+
+def test_the_address_space_cap_leaves_room_above_what_is_mapped_now() -> None:
+    """In a child of its own (the cap cannot be raised again): 1.5 GB above now, not 1.5 GB in all."""
+    import multiprocessing
+    import resource
+
+    def child(queue):
+        before = alarm._mapped_bytes()
+        alarm.enable(memory_headroom=256 * 1024 * 1024)
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        try:
+            bytearray(512 * 1024 * 1024)  # more than the headroom: refused
+            refused = False
+        except MemoryError:
+            refused = True
+        small = len(bytearray(16 * 1024 * 1024))  # well within it: fine
+        alarm.disable()
+        queue.put((before, soft, refused, small))
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=child, args=(queue,))
+    process.start()
+    before, soft, refused, small = queue.get(timeout=60)
+    process.join(timeout=60)
+    assert before + 256 * 1024 * 1024 <= soft <= before + 300 * 1024 * 1024
+    assert refused and small == 16 * 1024 * 1024

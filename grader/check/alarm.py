@@ -8,7 +8,7 @@ symbolic part is first checked right here with an interval timer armed at the pa
 
 - it finishes in time: that is the result (the same ``check_answer`` the child runs);
 - it runs out: ``timeout``, exactly the result the child gives a part that runs out;
-- it runs out of memory (the worker has the child's address-space limit): the child decides;
+- it runs out of memory (the worker's address space is capped 1.5 GB above its start): the child decides;
 - it hangs where a signal cannot reach (a long C call): pebble kills the worker and the batch is
   graded again through the child, so the hang costs that part alone, only later.
 
@@ -39,15 +39,34 @@ def _alarm(signum: int, frame: Any) -> None:
         raise OutOfTime
 
 
-def enable(memory_limit: int | None = None) -> None:
-    """Let this (killable) process check symbolic parts itself first; optionally cap its address space."""
+def enable(memory_headroom: int | None = None) -> None:
+    """Let this (killable) process check symbolic parts itself first.
+
+    ``memory_headroom``: cap the address space at what the process maps now plus this many bytes, so a
+    part that would take more fails with MemoryError (and goes to the child) instead of exhausting the
+    machine. Relative, not absolute: on a machine with many cores, numpy's thread buffers alone may map
+    more than the child's 1.5 GB before anything is graded.
+    """
     signal.signal(signal.SIGALRM, _alarm)
-    if memory_limit:
+    if memory_headroom:
         try:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+            limit = _mapped_bytes() + memory_headroom
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if hard != resource.RLIM_INFINITY:
+                limit = min(limit, hard)
+            if soft == resource.RLIM_INFINITY or limit < soft:
+                resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
         except (ValueError, OSError):  # some containers forbid lowering limits; the child still has its own
             pass
     _state["enabled"] = True
+
+
+def _mapped_bytes() -> int:
+    """This process's address-space size now (Linux: the first field of /proc/self/statm, in pages)."""
+    import os
+
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def disable() -> None:

@@ -117,7 +117,7 @@ def _init_worker(bank_path: str) -> None:
     global _worker_bank
     _worker_bank = load_bank(bank_path)
     if speed.FAST:  # pebble kills this process when a batch overruns: symbolic parts may be checked here first
-        alarm.enable(MEMORY_LIMIT_BYTES)
+        alarm.enable(memory_headroom=MEMORY_LIMIT_BYTES)
 
 
 def grade_and_write(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path,
