@@ -229,3 +229,28 @@ def test_no_grading_module_calls_an_evaluator_on_text() -> None:
                 if name in ("eval", "exec", "sympify", "parse_expr", "S"):
                     calls.setdefault(name, set()).add(str(path.relative_to(ROOT)))
     assert calls == {"eval": {"grader/bank/solve.py"}, "exec": {"grader/jobs/validate.py"}}
+
+
+@pytest.mark.parametrize("form", ["numpy", "solver"])
+def test_an_answer_written_as_a_bank_answer_spec_never_reaches_eval(tmp_path: Path, form: str) -> None:
+    """The bank's own {numpy: ...} / {solver: ...} answer forms are code paths; in an answers file they are data.
+
+    A student who writes them as an answer gets a warning and an empty (blank) part; nothing runs.
+    """
+    import json
+
+    from grader.grading.grade import grade_submission
+    from grader.grading.submission import read_submission
+
+    marker = tmp_path / "MARKER"
+    code = f"__import__('pathlib').Path({str(marker)!r}).touch()"
+    value = {"numpy": code} if form == "numpy" else {"solver": "conv_output_size", "args": [code]}
+    answers = tmp_path / "s001.json"
+    answers.write_text(json.dumps({"conv-output-size": {"a": value}}), encoding="utf-8")
+    bank = load_bank(ROOT / "questions" / "cnn.yaml")
+    submission = read_submission(answers, bank, "s001")
+    result = grade_submission(bank, "a-secret", submission)
+    part = next(p for p in result.parts if p.question == "conv-output-size" and p.part == "a")
+    assert part.result.note == "blank" and part.points == 0
+    assert any("an answer must be text" in warning for warning in result.warnings)
+    assert not marker.exists()
