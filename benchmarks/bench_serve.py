@@ -103,7 +103,8 @@ def write_roster(folder: Path, count: int) -> list[str]:
 class Server:
     def __init__(self, folder: Path, database: str, port: int, workers: int, jobs: int) -> None:
         self.command = [sys.executable, "-m", "grader.cli", "serve", str(BANK), "--roster", str(folder / "roster.csv"),
-                        "--db", database, "--port", str(port), "--workers", str(workers), "--jobs", str(jobs)]
+                        "--db", database, "--port", str(port), "--workers", str(workers), "--jobs", str(jobs),
+                        "--allow-demo-secret"]  # a generated roster of simulated students, on the demo secret
         self.base = f"http://127.0.0.1:{port}"
         self.log = folder / f"serve-{port}.log"
         self.process: subprocess.Popen | None = None

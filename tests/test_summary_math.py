@@ -31,3 +31,15 @@ def test_wrong_matrix_answers_are_mathml_in_summary_html_and_typed_in_summary_md
     markdown = (tmp_path / "graded" / "summary.md").read_text(encoding="utf-8")
     line = next(line for line in markdown.splitlines() if line.startswith("| conv-as-matrix | a | flipped-kernel"))
     assert "`[[" in line and "$" not in line  # typed syntax, as students write it
+
+
+def test_results_json_shows_the_students_answer_as_typed_and_only_the_feedback_as_math() -> None:
+    from grader.check.base import CheckResult
+    from grader.grading.grade import PartResult
+    from grader.report.feedback import part_feedback_html
+
+    for typed in ("2*3", "0.50", "1e3", "x^2*x", "b a", "Paris France", "[0, 1]"):
+        check = CheckResult("incorrect", 0.0, "The expected answer is `x^2 + 1`.", "not-equivalent", typed)
+        html_text = part_feedback_html(PartResult("q", "a", "expression", 1.0, 0.0, check, typed))
+        assert f"Your answer: <code>{typed}</code>" in html_text, html_text  # exactly as typed, not read
+        assert html_text.count("<math") == 1  # the revealed answer only

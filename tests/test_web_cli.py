@@ -156,3 +156,21 @@ def test_several_server_processes_share_sessions_and_answers(tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+@pytest.mark.parametrize("command", ["links", "serve"])
+def test_the_demo_secret_signs_in_only_the_sample_class(tmp_path, command):
+    """Anyone with the repository knows the demo secret, so its links could be forged for a real roster."""
+    from grader.course.config import DEMO_SECRET
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Name,SID\nReal Student,u1234567\n", encoding="utf-8")
+    extra = ["--base-url", "http://x"] if command == "links" else ["--db", f"sqlite:///{tmp_path / 'w.sqlite3'}"]
+    result = grader(command, str(HOMEWORK), "--roster", str(roster), *extra, env_secret=DEMO_SECRET)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "demo secret cannot be used" in result.stderr and "Traceback" not in result.stderr
+    assert "instructor:" not in result.stderr and "u1234567" not in result.stdout  # no link was written
+    if command == "links":  # a trial run may say so explicitly
+        allowed = grader(command, str(HOMEWORK), "--roster", str(roster), *extra, "--allow-demo-secret",
+                         env_secret=DEMO_SECRET)
+        assert allowed.returncode == 0 and "u1234567" in allowed.stdout, allowed.stderr

@@ -10,9 +10,19 @@ import click
 from grader.cli.app import _secret, _secret_value, main, user_errors
 
 
-def _web_secret(bank_path: str, secret: str | None, secret_file: str | None) -> str:
+def _web_secret(bank_path: str, secret: str | None, secret_file: str | None, students: list,
+                allow_demo_secret: bool) -> str:
+    """The course secret; the public demo secret only for the sample class (anyone could forge its links)."""
+    from grader.course.config import refuse_demo_secret
+
     value, _ = _secret(_secret_value(secret, secret_file), Path(bank_path))
+    refuse_demo_secret(value, "sign in a roster other than the sample class (anyone could forge its links)",
+                       roster_ids=[s.id for s in students], allowed=allow_demo_secret)
     return value
+
+
+_ALLOW_DEMO = click.option("--allow-demo-secret", is_flag=True,
+                           help="Let the public demo secret sign in any roster (a trial run, never a real course).")
 
 
 @main.command()
@@ -28,9 +38,11 @@ def _web_secret(bank_path: str, secret: str | None, secret_file: str | None) -> 
 @click.option("--secret-file", type=click.Path(exists=True, dir_okay=False), help="Read the secret from a file.")
 @click.option("--id-column", help="Roster column that identifies students.")
 @click.option("--secure-cookies", is_flag=True, help="Send the session cookie over HTTPS only (behind TLS).")
+@_ALLOW_DEMO
 @user_errors
 def serve(bank_path: str, roster: str, db_url: str | None, host: str, port: int, workers: int, jobs: int,
-          secret: str | None, secret_file: str | None, id_column: str | None, secure_cookies: bool) -> None:
+          secret: str | None, secret_file: str | None, id_column: str | None, secure_cookies: bool,
+          allow_demo_secret: bool) -> None:
     """Serve homework in the browser: students sign in with their link from grader links."""
     from grader.bank.model import load_bank
     from grader.course.roster import read_roster
@@ -38,9 +50,9 @@ def serve(bank_path: str, roster: str, db_url: str | None, host: str, port: int,
     from grader.web.db import default_url
     from grader.web.serve import serve as run_server
 
-    secret_value = _web_secret(bank_path, secret, secret_file)
+    students = read_roster(roster, id_column)
+    secret_value = _web_secret(bank_path, secret, secret_file, students, allow_demo_secret)
     load_bank(bank_path)  # a bank error is one line here, not a traceback in every worker
-    read_roster(roster, id_column)
     url = db_url or default_url(bank_path)
     settings = WebSettings(str(Path(bank_path).resolve()), str(Path(roster).resolve()), url, jobs, id_column,
                            secure_cookies=secure_cookies)
@@ -59,9 +71,11 @@ def serve(bank_path: str, roster: str, db_url: str | None, host: str, port: int,
 @click.option("--secret", envvar="GRADER_SECRET", help="Course secret (or set GRADER_SECRET).")
 @click.option("--secret-file", type=click.Path(exists=True, dir_okay=False), help="Read the secret from a file.")
 @click.option("--id-column", help="Roster column that identifies students.")
+@_ALLOW_DEMO
 @user_errors
 def links(bank_path: str, roster: str, base_url: str, out_file: str | None, db_url: str | None,
-          rotate: tuple[str, ...], secret: str | None, secret_file: str | None, id_column: str | None) -> None:
+          rotate: tuple[str, ...], secret: str | None, secret_file: str | None, id_column: str | None,
+          allow_demo_secret: bool) -> None:
     """Write each student's personal sign-in link (CSV) and print the instructor's."""
     from grader.core.files import write_atomic
     from grader.course.roster import read_roster
@@ -69,8 +83,8 @@ def links(bank_path: str, roster: str, base_url: str, out_file: str | None, db_u
     from grader.web.links import instructor_link, links_csv
     from grader.web.tokens import INSTRUCTOR_SUBJECT, student_subject
 
-    secret_value = _web_secret(bank_path, secret, secret_file)
     students = read_roster(roster, id_column)
+    secret_value = _web_secret(bank_path, secret, secret_file, students, allow_demo_secret)
     engine = db.make_engine(db_url or db.default_url(bank_path))
     db.migrate(engine)
     known = {student.id for student in students}

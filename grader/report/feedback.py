@@ -39,12 +39,23 @@ def feedback_block(message: str) -> str:
     return text + (f"\n\n```text\n{diagram}\n```" if diagram else "")
 
 
+def _part_heading_markdown(part: PartResult) -> str:
+    return (f"**{VERDICT_MARKS[part.result.verdict]}**: {pts(part.points)} / {pts(part.max_points)} points\n\n"
+            f"Your answer: {code_span(part.raw)}")
+
+
 def part_feedback_markdown(part: PartResult) -> str:
-    lines = [f"**{VERDICT_MARKS[part.result.verdict]}**: {pts(part.points)} / {pts(part.max_points)} points",
-             "", f"Your answer: {code_span(part.raw)}"]
-    if part.result.feedback:
-        lines += ["", feedback_block(part.result.feedback)]
-    return "\n".join(lines)
+    heading = _part_heading_markdown(part)
+    return heading + (f"\n\n{feedback_block(part.result.feedback)}" if part.result.feedback else "")
+
+
+def part_feedback_html(part: PartResult) -> str:
+    """The same as HTML. Math in the feedback (TeX, the revealed answer) becomes MathML; the student's own
+    answer is shown exactly as typed, never read as a formula (``2*3`` stays ``2*3``, ``0.50`` stays ``0.50``)."""
+    from grader.documents.render import markdown_to_html
+
+    heading = markdown_to_html(_part_heading_markdown(part))
+    return heading + (feedback_html_fragment(feedback_block(part.result.feedback)) if part.result.feedback else "")
 
 
 def summary_lines(result: SubmissionResult) -> list[str]:

@@ -12,8 +12,7 @@ from typing import Any
 from grader.bank.fingerprint import bank_fingerprint, grader_version
 from grader.bank.model import Bank
 from grader.grading.grade import SubmissionResult
-from grader.report.feedback import part_feedback_markdown, summary_lines
-from grader.report.math_feedback import feedback_html_fragment
+from grader.report.feedback import part_feedback_html, summary_lines
 
 
 def results_json(bank: Bank, result: SubmissionResult) -> dict[str, Any]:
@@ -31,7 +30,7 @@ def results_json(bank: Bank, result: SubmissionResult) -> dict[str, Any]:
                 "score": 0.0 if pending else part_result.points,
                 "max_score": 0.0 if pending else part_result.max_points,
                 # HTML, so declared feedback's math and the expected answer show as MathML on Gradescope
-                "output": feedback_html_fragment(part_feedback_markdown(part_result)),
+                "output": part_feedback_html(part_result),
                 "output_format": "html",
                 "visibility": _part_visibility(bank, question, part_result.part),
             }
