@@ -6,7 +6,8 @@
 It makes a simulated class with bench_grade.make_class, then grades it in this
 process with grade_class for each --jobs value (the baseline is --jobs 1, in the
 same run), timing the phases: the worker pool (start-up and grading), the
-records, the class outputs (gradebook, summary, item analysis, plots) and the
+finishing step (earlier results kept, stale files removed, hand scores; the
+workers write the records), the class outputs (gradebook, summary, item analysis, plots) and the
 swap. It also prints the core count, because workers beyond it only take turns.
 See docs/term.md, "Why --jobs 4 was no faster than --jobs 1".
 """
@@ -45,7 +46,7 @@ def run(folder: Path, jobs: int) -> dict[str, float]:
     originals = (grade_class.grade_all, staging.OutputStage.finish, grade_class.write_class_outputs,
                  staging.OutputStage.commit)
     grade_class.grade_all = _timed(marks, "pool", originals[0])
-    staging.OutputStage.finish = _timed(marks, "records", originals[1])
+    staging.OutputStage.finish = _timed(marks, "finish", originals[1])
     grade_class.write_class_outputs = _timed(marks, "class outputs", originals[2])
     staging.OutputStage.commit = _timed(marks, "swap", originals[3])
     try:
@@ -74,11 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     baseline = rows[0][1]["total"]
     print(f"{args.students} students x {BANK_PATH.name}; {os.cpu_count()} cores; "
           f"load average {os.getloadavg()[0]:.1f}")
-    print("| --jobs | wall | vs first | CPU (incl. workers) | pool | records | class outputs | swap |")
+    print("| --jobs | wall | vs first | CPU (incl. workers) | pool | finish | class outputs | swap |")
     print("|---|---|---|---|---|---|---|---|")
     for jobs, marks in rows:
         print(f"| {jobs} | {marks['total']:.2f} s | {baseline / marks['total']:.2f}x | {marks['cpu']:.2f} s | "
-              f"{marks['pool']:.2f} s | {marks['records']:.2f} s | {marks['class outputs']:.2f} s | "
+              f"{marks['pool']:.2f} s | {marks['finish']:.2f} s | {marks['class outputs']:.2f} s | "
               f"{marks['swap']:.3f} s |")
     return 0
 

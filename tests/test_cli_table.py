@@ -31,3 +31,9 @@ def test_outside_text_cannot_reach_the_terminal_as_escape_sequences() -> None:
     text = table_text("T", ["student", "notes"], [["s\x1b[31m1", "bell\x07 [bold]x[/bold]"]], width=80)
     assert "\x1b" not in text and "\x07" not in text
     assert "[bold]x[/bold]" in text  # shown as typed: this table has no markup
+
+
+def test_a_short_last_column_is_never_widened_to_fit() -> None:
+    lines = table_text("T", ["student", "n"], [["x" * 60, ""]], width=40).splitlines()
+    natural = table_text("T", ["student", "n"], [["x" * 60, ""]], width=500).splitlines()
+    assert max(cell_len(line) for line in lines) == max(cell_len(line) for line in natural)

@@ -22,13 +22,6 @@ def _echo(text: str, err: bool = False) -> None:
     click.echo(terminal_text(text), err=err)
 
 
-def _cell(text: str) -> str:
-    """A table cell from outside text: control characters stripped and rich markup shown, not applied."""
-    from rich.markup import escape
-
-    return escape(terminal_text(text))
-
-
 def _console(stderr: bool = True):
     """Progress goes to stderr; tables are results, so they go to stdout."""
     from rich.console import Console

@@ -51,7 +51,7 @@ def table_text(title: str, columns: list[str], rows: list[list[str]], width: int
     widths = [max([cell_len(column)] + [cell_len(row[i]) for row in cells]) for i, column in enumerate(columns)]
     overflow = sum(widths) + 3 * len(widths) + 1 - width
     if overflow > 0:
-        widths[-1] = max(MIN_LAST_COLUMN, widths[-1] - overflow)
+        widths[-1] = min(widths[-1], max(MIN_LAST_COLUMN, widths[-1] - overflow))  # never wider than it was
 
     def line(left: str, fill: str, middle: str, right: str) -> str:
         return left + middle.join(fill * (w + 2) for w in widths) + right

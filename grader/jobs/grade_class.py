@@ -259,7 +259,7 @@ def grade_class(bank: Bank, secret: str, students: list[Student], submission_pat
             helper = PlotHelper()
         graded = grade_all(bank, secret, items, stage.path, jobs, progress, notes,
                            {s.id: s.name for s in students}, roster)  # each record is written with its student
-        results = stage.finish(bank, students, graded, write_student_outputs, records_written=True)
+        results = stage.finish(bank, students, graded, write_student_outputs)
         write_class_outputs(bank, students, results, stage.path, helper)
         write_atomic(stage.path / "run.json", json.dumps({"started": started, "finished": time.time(), "jobs": jobs,
                                                           "bank": str(bank.path), "bank_title": bank.title,

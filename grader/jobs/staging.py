@@ -23,11 +23,11 @@ from pathlib import Path
 
 from grader.bank.model import Bank
 from grader.core.errors import GraderError, Location
-from grader.core.files import safe_name, write_atomic
+from grader.core.files import safe_name
 from grader.course.roster import Student
 from grader.grading.grade import SubmissionResult
 from grader.grading.hand_scores import apply_hand_scores, read_hand_scores
-from grader.grading.records import RECORDS, from_record, read_records, record_json, record_path
+from grader.grading.records import RECORDS, from_record, read_records, record_path
 
 # What grader writes into a graded folder; anything else in it is the instructor's and is always kept.
 OWNED = ("feedback", "results", RECORDS, "gradebook.csv", "summary.md", "summary.html", "summary.json",
@@ -157,13 +157,12 @@ class OutputStage:
         return stale
 
     def finish(self, bank: Bank, students: list[Student], graded: dict[str, SubmissionResult],
-               rewrite: callable, keep: dict[str, SubmissionResult] | None = None,
-               records_written: bool = False) -> dict[str, SubmissionResult]:
+               rewrite: callable, keep: dict[str, SubmissionResult] | None = None) -> dict[str, SubmissionResult]:
         """The whole class: this run's results, earlier results kept, stale files removed, hand scores applied.
 
         ``rewrite(bank, result, folder)`` writes one student's feedback and results.json again (after hand
         scores change them). ``keep``: results outside the roster to keep as they are (a merge keeps them).
-        ``records_written``: the graded students' records are already in the folder (their workers wrote them).
+        The graded students' records are already in the folder: the worker that graded each wrote it.
         """
         roster_ids = [s.id for s in students]
         roster = frozenset(roster_ids)
@@ -185,8 +184,6 @@ class OutputStage:
             if student_id in visitors and student_id not in graded:
                 self.kept.append(student_id)
         self.removed = self.remove_stale({safe_name(student_id) for student_id in results})
-        for student_id in () if records_written else graded:  # the auto-graded result; hand scores stay in their own file
-            write_atomic(record_path(self.path, student_id), record_json(bank, graded[student_id], student_id in roster))
         hand = read_hand_scores(self.path)
         for student_id, scores in hand.items():
             result = results.get(student_id)
