@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from grader.check import alarm
+from grader.check import alarm, worker
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_the_address_space_cap_leaves_room_above_what_is_mapped_now() -> None:
     import resource
 
     def child(queue):
-        before = alarm._mapped_bytes()
+        before = worker.mapped_bytes()
         alarm.enable(memory_headroom=256 * 1024 * 1024)
         soft, _ = resource.getrlimit(resource.RLIMIT_AS)
         try:

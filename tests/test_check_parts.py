@@ -124,3 +124,21 @@ def test_a_bug_in_one_check_is_returned_for_that_part_only(specs) -> None:
     results = check_parts([(specs["count"], "7"), (broken, "x"), (specs["square"], "x^2 + 1")])
     assert results[0].verdict == "correct" and results[2].verdict == "correct"
     assert isinstance(results[1], Exception)
+
+
+def test_a_bug_reads_the_same_whether_the_part_ran_in_the_child_or_in_a_class_worker(specs) -> None:
+    """The error becomes the note internal-error:<type>: it must not depend on where the part was checked."""
+    import signal
+
+    from grader.check import alarm
+
+    broken = {**specs["square"], "answer": None}
+    via_child = check_parts([(broken, "x")])[0]
+    previous = signal.getsignal(signal.SIGALRM)
+    alarm.enable()
+    try:
+        here = check_parts([(broken, "x")])[0]
+    finally:
+        alarm.disable()
+        signal.signal(signal.SIGALRM, previous)
+    assert type(here) is type(via_child) and str(here) == str(via_child)

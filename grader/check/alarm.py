@@ -19,11 +19,12 @@ installed once and does nothing when no check is running, so a late signal is ha
 
 from __future__ import annotations
 
-import resource
 import signal
 import threading
 from collections.abc import Callable
 from typing import Any
+
+from grader.check.worker import limit_memory
 
 REPEAT = 0.05  # seconds between alarms once the limit is past
 
@@ -42,31 +43,13 @@ def _alarm(signum: int, frame: Any) -> None:
 def enable(memory_headroom: int | None = None) -> None:
     """Let this (killable) process check symbolic parts itself first.
 
-    ``memory_headroom``: cap the address space at what the process maps now plus this many bytes, so a
-    part that would take more fails with MemoryError (and goes to the child) instead of exhausting the
-    machine. Relative, not absolute: on a machine with many cores, numpy's thread buffers alone may map
-    more than the child's 1.5 GB before anything is graded.
+    ``memory_headroom``: cap the address space this many bytes above what the process maps now
+    (``grader.check.worker.limit_memory``), so a part that would take more fails with MemoryError.
     """
     signal.signal(signal.SIGALRM, _alarm)
     if memory_headroom:
-        try:
-            limit = _mapped_bytes() + memory_headroom
-            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-            if hard != resource.RLIM_INFINITY:
-                limit = min(limit, hard)
-            if soft == resource.RLIM_INFINITY or limit < soft:
-                resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        except (ValueError, OSError):  # some containers forbid lowering limits; the child still has its own
-            pass
+        limit_memory(memory_headroom)
     _state["enabled"] = True
-
-
-def _mapped_bytes() -> int:
-    """This process's address-space size now (Linux: the first field of /proc/self/statm, in pages)."""
-    import os
-
-    with open("/proc/self/statm", encoding="ascii") as handle:
-        return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def disable() -> None:

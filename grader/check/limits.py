@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import resource
 import signal
 import sys
 import threading
@@ -41,7 +40,6 @@ from grader.core.safe_text import cap_answer
 
 DEFAULT_TIME_LIMIT = 2.0
 MAX_TIME_LIMIT = 60.0
-MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024
 STARTUP_TIMEOUT = 60.0  # a cold child (forkserver imports sympy) may take seconds; that is not the part's time
 TIME_LIMIT_KEY = "time_limit"
 
@@ -122,7 +120,9 @@ def _checked_here(items: list, index: int, time_limit: float | None, results: li
         worker.run_inline = inline
     if status == "memory":
         return False  # the child, with its own address-space limit, decides
-    results[index] = payload if status in ("ok", "error") else timeout_result(raw)
+    if status == "error":  # as the child reports it, so the note does not depend on where the part ran
+        payload = f"{type(payload).__name__}: {payload}"
+    results[index] = _check_outcome(status, payload, raw)
     return True
 
 
@@ -175,10 +175,7 @@ def _serve_parts(connection: Any, parent_pid: int, parent_end: Any) -> None:
         parent_end.close()
 
     worker.run_inline = True  # already isolated and limited here: no nested pool for exact confirmation
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
-    except (ValueError, OSError):  # some containers forbid lowering limits; the timeout still holds
-        pass
+    worker.limit_memory()  # 1.5 GB above what the child maps when it starts
     connection.send(("ready", None))  # the part's clock starts only now
     while True:
         try:

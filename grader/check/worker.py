@@ -26,11 +26,30 @@ _lock = threading.Lock()
 run_inline = False  # set inside grader.check.limits' child, which is itself killable and limited
 
 
-def _limit_memory() -> None:
+def limit_memory(headroom: int = MEMORY_LIMIT_BYTES) -> None:
+    """Cap this process's address space at what it maps now plus ``headroom`` bytes.
+
+    Relative, not absolute: a process forked from a grader has numpy's thread buffers mapped already,
+    and on a machine with many cores those alone can pass 1.5 GB before anything is checked. A check
+    that would take more than the headroom fails with MemoryError instead of exhausting the machine.
+    """
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+        limit = mapped_bytes() + headroom
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft == resource.RLIM_INFINITY or limit < soft:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ValueError, OSError):  # some containers forbid lowering limits; the timeout still holds
         pass
+
+
+def mapped_bytes() -> int:
+    """This process's address-space size now (Linux: the first field of /proc/self/statm, in pages)."""
+    import os
+
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _get_pool():
@@ -39,7 +58,7 @@ def _get_pool():
         if _pool is None:
             from pebble import ProcessPool
 
-            _pool = ProcessPool(max_workers=1, initializer=_limit_memory)
+            _pool = ProcessPool(max_workers=1, initializer=limit_memory)
             atexit.register(shutdown)
         return _pool
 

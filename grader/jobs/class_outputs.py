@@ -30,3 +30,5 @@ def write_class_outputs(bank: Bank, students: list[Student], results: dict[str, 
     for name, png in (plots.plots() if plots is not None else class_plots(summary)).items():
         if png is not None:
             write_atomic(out_dir / name, png)
+        else:  # nothing to show now (no choice parts): an earlier run's plot must not stay behind
+            (out_dir / name).unlink(missing_ok=True)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from grader.bank.model import Bank, load_bank
 from grader.check import alarm
-from grader.check.limits import MEMORY_LIMIT_BYTES
+from grader.check.worker import MEMORY_LIMIT_BYTES
 from grader.core import speed
 from grader.core.errors import GraderError
 from grader.core.files import safe_name, write_atomic

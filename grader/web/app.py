@@ -9,7 +9,6 @@ database or in the signed session cookie, never in this process's memory.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from grader.bank.fingerprint import bank_fingerprint
 from grader.bank.model import Bank, load_bank
 from grader.course.roster import Student, read_roster
 from grader.web import db
@@ -69,14 +69,6 @@ class WebSettings:
     @classmethod
     def from_env(cls) -> WebSettings:
         return cls(**json.loads(os.environ[SETTINGS_ENV]))
-
-
-def bank_fingerprint(bank: Bank) -> str:
-    """SHA-256 of the bank file and its solvers: which bank graded a stored answer."""
-    digest = hashlib.sha256(bank.path.read_bytes())
-    if bank.solver_path:
-        digest.update(b"\x00" + bank.solver_path.read_bytes())
-    return digest.hexdigest()
 
 
 @dataclass
@@ -161,7 +153,7 @@ def build_state(settings: WebSettings, secret: str, clock: Callable[[], dt.datet
     engine = db.make_engine(settings.db_url)
     if settings.migrate:
         db.migrate(engine)
-    web = WebApp(settings, secret, bank, students, engine, clock or db.utcnow, bank_fingerprint(bank))
+    web = WebApp(settings, secret, bank, students, engine, clock or db.utcnow, bank_fingerprint(bank))  # the fingerprint every other output records
     return web
 
 
