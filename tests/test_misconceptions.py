@@ -252,3 +252,14 @@ def test_contains_and_keyword_modes(settings: dict, typed: str, verdict: str) ->
     spec = {"type": "text", "answers": ["skip connections"], "mistakes": [], **settings}
     spec["answer"] = checker.reference(None, spec)
     assert check_answer(spec, typed).verdict == verdict
+
+
+def test_a_one_by_one_matrix_is_still_explained_and_a_right_row_for_a_column_is_named_as_such() -> None:
+    import sympy
+
+    from grader.check.answer import check_answer
+
+    single = {"type": "matrix", "id": "m", "answer": sympy.ImmutableMatrix([[3]]), "mistakes": []}
+    assert check_answer(single, "[[6]]").note == "derived:matrix:scalar"  # 1×1: its transpose is itself
+    column = {"type": "matrix", "id": "m", "answer": sympy.ImmutableMatrix([[1], [2], [3]]), "mistakes": []}
+    assert check_answer(column, "[[1, 2, 3]]").note == "vector-orientation"

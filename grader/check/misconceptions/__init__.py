@@ -109,7 +109,9 @@ def explain(checker: Checker, value: Any, spec: Mapping[str, Any], declared: Dia
         return declared
     if isinstance(value, PreciseMatrix):
         return declared  # judged cell by cell by its figures: that feedback already says which cells are wrong
-    if kind == "matrix" and 1 in spec["answer"].shape and value.shape == spec["answer"].T.shape:
+    reference = spec["answer"]
+    if kind == "matrix" and 1 in reference.shape and value.shape == reference.shape[::-1] != reference.shape \
+            and checker.matches(value, reference.T, spec):
         return declared  # a row for a column vector: the matrix checker names the orientation itself
     if declared and kind == "matrix":
         # Whole matrices coincide by structure, not by chance: the transpose of a Toeplitz matrix is its
