@@ -109,12 +109,12 @@ def press(driver, action: str) -> None:
 
     Chromium may still be swapping in the previous answer's page when the button is looked up; its
     node then "does not belong to the document" and the click never happened, so it is looked up again.
+    The same message while waiting for the new page means the old one is gone.
     """
     import time
 
     from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     for attempt in range(5):
@@ -127,7 +127,19 @@ def press(driver, action: str) -> None:
             if attempt == 4 or not swapped:
                 raise
             time.sleep(0.2)
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+
+    def replaced(_driver) -> bool:  # the old page is gone: stale, or (Chromium mid-swap) not in the document
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    WebDriverWait(driver, 30).until(replaced)
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 

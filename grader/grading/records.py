@@ -9,18 +9,20 @@ are written, so regrading never silently drops a grader's work.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from grader.bank.fingerprint import grader_version
 from grader.bank.model import Bank
 from grader.check.base import CheckResult
+from grader.core import jsontext
 from grader.core.files import safe_name
 from grader.grading.grade import PartResult, SubmissionResult
 
 RECORDS = "records"
 RECORD_VERSION = 1
+_RESULT_FIELDS = tuple(field.name for field in fields(CheckResult))
 
 
 def part_settings(bank: Bank, question_id: str, part_id: str) -> dict[str, Any]:
@@ -38,7 +40,9 @@ def _all_settings(bank: Bank) -> dict[tuple[str, str], dict[str, Any]]:
     """Every part's settings, computed once per bank (a class has hundreds of records, one bank)."""
     cached = getattr(bank, "_record_settings", None)
     if cached is None:
-        cached = {(q.id, p.id): part_settings(bank, q.id, p.id) for q in bank.questions for p in q.parts}
+        # never changed once made, so their JSON text is made once for the class
+        cached = {(q.id, p.id): jsontext.constant(part_settings(bank, q.id, p.id)) for q in bank.questions
+                  for p in q.parts}
         bank._record_settings = cached
     return cached
 
@@ -60,7 +64,7 @@ def to_record(bank: Bank, result: SubmissionResult, on_roster: bool = True) -> d
         "parts": [{
             "question": p.question, "part": p.part, "type": p.type, "max_points": p.max_points, "points": p.points,
             "raw": p.raw, "reference": p.reference, "chosen_options": list(p.chosen_options),
-            "result": asdict(p.result), "settings": settings.get((p.question, p.part), {}),
+            "result": {name: getattr(p.result, name) for name in _RESULT_FIELDS}, "settings": settings.get((p.question, p.part), {}),
         } for p in result.parts],
     }
 
@@ -82,7 +86,7 @@ def record_path(out_dir: Path, student_id: str) -> Path:
 
 
 def record_json(bank: Bank, result: SubmissionResult, on_roster: bool = True) -> str:
-    return json.dumps(to_record(bank, result, on_roster), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    return jsontext.dumps(to_record(bank, result, on_roster), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def read_records(out_dir: Path) -> dict[str, dict[str, Any]]:

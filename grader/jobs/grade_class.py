@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from grader.bank.model import Bank, load_bank
 from grader.check import alarm
 from grader.check.worker import MEMORY_LIMIT_BYTES
-from grader.core import speed
+from grader.core import jsontext, speed
 from grader.core.errors import GraderError
 from grader.core.files import safe_name, write_atomic
 from grader.core.messages import format_error
@@ -282,7 +282,7 @@ def write_student_outputs(bank: Bank, result: SubmissionResult, out_dir: Path) -
     write_atomic(out_dir / "feedback" / f"{name}.md", markdown)
     write_atomic(out_dir / "feedback" / f"{name}.html", feedback_html(bank, result))
     write_atomic(out_dir / "results" / name / "results.json",
-                 json.dumps(results_json(bank, result), indent=2, ensure_ascii=False) + "\n")
+                 jsontext.dumps(results_json(bank, result), indent=2, ensure_ascii=False) + "\n")
 
 
 def write_class_outputs(bank: Bank, students: list[Student], results: dict[str, SubmissionResult],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from markupsafe import Markup
 
 from grader.bank.model import Bank
@@ -15,8 +17,12 @@ VERDICT_MARKS = {"correct": "✔ correct", "incorrect": "✘ incorrect", "partia
 
 
 def code_span(text: str | None) -> str:
-    """Student text as a Markdown code span that no backtick inside can break."""
-    text = (text or "").replace("\n", " ")
+    """Student text as a Markdown code span that no backtick inside can break.
+
+    Line breaks become spaces: Markdown reads a carriage return as a new line, where ``# x`` would
+    start a heading.
+    """
+    text = (text or "").replace("\r", " ").replace("\n", " ")
     if not text.strip():
         return "*(blank)*"
     fence = "`"
@@ -44,6 +50,18 @@ def _part_heading_markdown(part: PartResult) -> str:
             f"Your answer: {code_span(part.raw)}")
 
 
+def _part_heading_html(part: PartResult) -> str:
+    """What markdown_to_html makes of _part_heading_markdown, written directly (tests/test_feedback_heading.py
+    compares the two on hostile answers)."""
+    heading = (f"<p><strong>{VERDICT_MARKS[part.result.verdict]}</strong>: {pts(part.points)} / "
+               f"{pts(part.max_points)} points</p>\n")
+    text = (part.raw or "").replace("\r", " ").replace("\n", " ")
+    if not text.strip():
+        return heading + "<p>Your answer: <em>(blank)</em></p>\n"
+    code = html.escape(text.replace("\0", "\ufffd"), quote=False).replace('"', "&quot;")  # as Markdown escapes code
+    return heading + f"<p>Your answer: <code>{code}</code></p>\n"
+
+
 def part_feedback_markdown(part: PartResult) -> str:
     heading = _part_heading_markdown(part)
     return heading + (f"\n\n{feedback_block(part.result.feedback)}" if part.result.feedback else "")
@@ -52,9 +70,10 @@ def part_feedback_markdown(part: PartResult) -> str:
 def part_feedback_html(part: PartResult) -> str:
     """The same as HTML. Math in the feedback (TeX, the revealed answer) becomes MathML; the student's own
     answer is shown exactly as typed, never read as a formula (``2*3`` stays ``2*3``, ``0.50`` stays ``0.50``)."""
+    from grader.core import speed
     from grader.documents.render import markdown_to_html
 
-    heading = markdown_to_html(_part_heading_markdown(part))
+    heading = _part_heading_html(part) if speed.FAST else markdown_to_html(_part_heading_markdown(part))
     return heading + (feedback_html_fragment(feedback_block(part.result.feedback)) if part.result.feedback else "")
 
 
