@@ -10,6 +10,11 @@ It can never serve a stale spec: the cache belongs to one ``Bank`` object (reloa
 starts an empty one, and it goes away with the bank), and every entry remembers the ``Part`` object it
 was made from, so a part replaced in place is resolved again. Each part keeps at most
 ``MAX_PER_PART`` entries, which bounds memory however many students a process grades.
+
+Each remembered spec also remembers the checks made against it (``check_memo``): a check is a pure
+function of the resolved spec and the typed text, and the students who share a variant mostly type
+the same few answers (the right one, the usual mistakes), so each distinct answer to a variant is
+checked once per process, at most ``MAX_CHECKS`` of them.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ from grader.bank.params import ParamValues
 from grader.core import speed
 
 MAX_PER_PART = 512
+MAX_CHECKS = 256
 
 Resolver = Callable[[], dict[str, Any]]
-_caches: dict[int, dict[tuple[str, str], tuple[Any, dict[tuple, dict[str, Any]]]]] = {}
+# bank id -> (question id, part id) -> (the Part, values key -> spec, values key -> {typed text: check})
+_caches: dict[int, dict[tuple[str, str], tuple[Any, dict[tuple, dict[str, Any]], dict[tuple, dict[str, Any]]]]] = {}
 
 
 def _bank_cache(bank: Any) -> dict:
@@ -45,19 +52,43 @@ def cached_spec(bank: Any, question_id: str, part: Any, values: ParamValues, res
     """``resolve()``'s spec for these values, computed once; the caller gets its own copy."""
     if not speed.FAST or part.type == "code":  # code cases hold numpy arrays handed to student code: never shared
         return resolve()
-    per_part = _bank_cache(bank)
-    slot = per_part.get((question_id, part.id))
-    if slot is None or slot[0] is not part:
-        slot = per_part[(question_id, part.id)] = (part, {})
-    specs = slot[1]
+    _, specs, checks = _slot(bank, question_id, part)
     key = values_key(values)
     spec = specs.get(key)
     if spec is None:
         spec = resolve()
         if len(specs) >= MAX_PER_PART:
-            specs.pop(next(iter(specs)))  # the oldest: a part with more variants than this gains little anyway
+            oldest = next(iter(specs))  # a part with more variants than this gains little anyway
+            specs.pop(oldest)
+            checks.pop(oldest, None)
         specs[key] = spec
     return copy_spec(spec)
+
+
+def _slot(bank: Any, question_id: str, part: Any) -> tuple:
+    per_part = _bank_cache(bank)
+    slot = per_part.get((question_id, part.id))
+    if slot is None or slot[0] is not part:
+        slot = per_part[(question_id, part.id)] = (part, {}, {})
+    return slot
+
+
+def check_memo(bank: Any, question_id: str, part: Any, values: ParamValues) -> dict[str, Any] | None:
+    """The checks made against this variant's remembered spec (typed text -> CheckResult), for the caller
+    to read and add to (``remember``); None when the spec is not remembered (an option order of the
+    student's own, a code part, the fast paths off)."""
+    if not speed.FAST or part.type == "code" or "options" in part.settings:
+        return None
+    _, specs, checks = _slot(bank, question_id, part)
+    key = values_key(values)
+    if key not in specs:
+        return None
+    return checks.setdefault(key, {})
+
+
+def remember(memo: dict[str, Any], raw: str, check: Any) -> None:
+    if len(memo) < MAX_CHECKS:
+        memo[raw] = check
 
 
 def copy_spec(spec: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from grader.bank.fingerprint import bank_fingerprint
 from grader.bank.model import Bank
 from grader.bank.pools import assigned_questions, not_assigned
+from grader.bank.resolved_cache import check_memo, remember
 from grader.bank.variant import make_variant
 from grader.check.base import CheckResult
 from grader.check.limits import check_parts
@@ -81,10 +82,18 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
         answers = submission.answers.get(question.id, {})
         for part in graded_parts:
             raw = answers.get(part.id)
-            todo.append((question, part, variant, variant.parts[part.id], raw))
-    # every part under its own time and memory limit; the symbolic ones in one round trip to the child
-    checks = check_parts([(spec, raw) for _, _, _, spec, raw in todo])
-    for (question, part, variant, spec, raw), check in zip(todo, checks):
+            memo = check_memo(bank, question.id, part, variant.values) if isinstance(raw, str) else None
+            todo.append((question, part, variant, variant.parts[part.id], raw, memo))
+    # each answer typed before to the same variant was checked then; the others under their own time and
+    # memory limit, the symbolic ones in one round trip to the child
+    checks: list = [None if memo is None else memo.get(raw) for *_, raw, memo in todo]
+    needed = [index for index, check in enumerate(checks) if check is None]
+    for index, check in zip(needed, check_parts([todo[index][3:5] for index in needed])):
+        checks[index] = check
+        memo, raw = todo[index][5], todo[index][4]
+        if memo is not None and isinstance(check, CheckResult) and check.note != "timeout":
+            remember(memo, raw, check)
+    for (question, part, variant, spec, raw, _), check in zip(todo, checks):
         if isinstance(check, Exception):  # a bug of ours must not cost the student the other parts
             error = check
             traceback.print_exception(error, file=sys.stderr)  # for the instructor's log, never the feedback
