@@ -314,8 +314,7 @@ def test_batches_of_students_give_the_same_class_even_when_a_worker_dies(tmp_pat
 
 def test_the_plot_helper_draws_the_same_pngs_and_falls_back_when_it_is_gone() -> None:
     from grader.jobs.plot_helper import PlotHelper
-    from grader.report.item_analysis_view import ITEM_PLOT, OPTIONS_PLOT, item_plot_png, options_plot_png
-    from grader.report.summary import histogram_png
+    from grader.report.plots import ITEM_PLOT, OPTIONS_PLOT, histogram_png, item_plot_png, options_plot_png
 
     items = [{"question": "q1", "part": "a", "difficulty": 0.8, "point_biserial": 0.4, "flags": []},
              {"question": "q2", "part": "b", "difficulty": 0.1, "point_biserial": -0.2, "flags": ["negative"],

@@ -92,7 +92,7 @@ def test_the_histogram_counts_students_in_whole_numbers(monkeypatch):
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    from grader.report.summary import histogram_png
+    from grader.report.plots import histogram_png
 
     kept = []
     close = plt.close

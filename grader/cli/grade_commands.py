@@ -25,21 +25,28 @@ from grader.cli.app import (
 def _grade(bank_path: str, submissions: tuple[str, ...], roster: str, out_dir: str, jobs: int, secret: str | None,
            id_column: str | None, demo: bool = False, allow_demo_secret: bool = False, fresh: bool = False,
            quiet: bool = False):
-    from grader.bank.model import load_bank
-    from grader.course.config import refuse_demo_secret
-    from grader.jobs.grade_class import grade_class
+    from grader.jobs.plot_helper import start_plot_helper
 
-    bank = load_bank(bank_path)
-    students = _read_roster(roster, id_column, quiet=quiet)
-    secret_value, _ = _secret(secret, Path(bank_path), demo=demo)
-    refuse_demo_secret(secret_value, "grade a roster other than the sample class",
-                       roster_ids=[s.id for s in students], allowed=allow_demo_secret)
-    total = len(students)
-    with _progress(0 if quiet else total, "grading") as progress:
-        task = progress.add_task("", total=total)
-        result = grade_class(bank, secret_value, students, [Path(p) for p in submissions], Path(out_dir), jobs,
-                             progress=lambda: progress.advance(task),
-                             on_total=lambda n: progress.update(task, total=n), fresh=fresh)
+    plots = start_plot_helper(jobs)  # first: it imports matplotlib while this process loads the bank
+    try:
+        from grader.bank.model import load_bank
+        from grader.course.config import refuse_demo_secret
+        from grader.jobs.grade_class import grade_class
+
+        bank = load_bank(bank_path)
+        students = _read_roster(roster, id_column, quiet=quiet)
+        secret_value, _ = _secret(secret, Path(bank_path), demo=demo)
+        refuse_demo_secret(secret_value, "grade a roster other than the sample class",
+                           roster_ids=[s.id for s in students], allowed=allow_demo_secret)
+        total = len(students)
+        with _progress(0 if quiet else total, "grading") as progress:
+            task = progress.add_task("", total=total)
+            result = grade_class(bank, secret_value, students, [Path(p) for p in submissions], Path(out_dir),
+                                 jobs, progress=lambda: progress.advance(task),
+                                 on_total=lambda n: progress.update(task, total=n), fresh=fresh, plots=plots)
+    finally:
+        if plots is not None:
+            plots.close()
     return bank, result
 
 

@@ -34,6 +34,7 @@ from grader.grading.records import record_json, record_path
 from grader.grading.submission import read_submission
 from grader.jobs import staging
 from grader.jobs.batches import grade_batches
+from grader.jobs.plot_helper import start_plot_helper
 from grader.report.feedback import feedback_html, feedback_markdown
 from grader.report.gradescope import results_json
 
@@ -240,10 +241,12 @@ def _collect(bank: Bank, secret: str, student_id: str, path: Path | None, out_di
 
 def grade_class(bank: Bank, secret: str, students: list[Student], submission_paths: list[Path], out_dir: Path,
                 jobs: int = 1, progress: Callable[[], None] | None = None,
-                on_total: Callable[[int], None] | None = None, fresh: bool = False) -> ClassResult:
+                on_total: Callable[[int], None] | None = None, fresh: bool = False,
+                plots: PlotHelper | None = None) -> ClassResult:
+    """``plots``: a plot helper started earlier (``start_plot_helper``; this closes it), else one is started here."""
+    helper = plots
     found, unmatched, notes = collect_submissions(submission_paths, students)
     stage = staging.begin(out_dir, fresh)  # outputs are built beside out_dir and swapped in at the end
-    helper = None
     try:
         roster_ids = [s.id for s in students]
         roster = frozenset(roster_ids)
@@ -253,10 +256,7 @@ def grade_class(bank: Bank, secret: str, students: list[Student], submission_pat
         if on_total:
             on_total(len(items))
         started = time.time()
-        if jobs > 0 and speed.FAST:  # matplotlib starts in a helper process while the students are graded
-            from grader.jobs.plot_helper import PlotHelper
-
-            helper = PlotHelper()
+        helper = helper or start_plot_helper(jobs)  # matplotlib starts while the students are graded
         graded = grade_all(bank, secret, items, stage.path, jobs, progress, notes,
                            {s.id: s.name for s in students}, roster)  # each record is written with its student
         results = stage.finish(bank, students, graded, write_student_outputs)

@@ -15,11 +15,9 @@ from __future__ import annotations
 import multiprocessing
 from typing import Any
 
-from grader.report.item_analysis_view import ITEM_PLOT, OPTIONS_PLOT, item_plot_png, options_plot_png
-from grader.report.summary import histogram_png
+from grader.report.plots import HISTOGRAM, ITEM_PLOT, OPTIONS_PLOT, histogram_png, item_plot_png, options_plot_png
 
 ANSWER_TIMEOUT = 60.0
-HISTOGRAM = "histogram.png"
 _WARM_UP = {"scores": [0.0, 1.0], "max_score": 1.0}
 
 
@@ -71,3 +69,12 @@ class PlotHelper:
         if self._process.is_alive():
             self._process.terminate()
         self._process.join(timeout=5)
+
+
+def start_plot_helper(jobs: int) -> PlotHelper | None:
+    """With workers (and the fast paths), a helper that starts matplotlib while the class is graded and
+    draws the plots at the end. This module is light, so a command can start it before loading the bank,
+    on the core that is idle while this process imports sympy."""
+    from grader.core import speed
+
+    return PlotHelper() if jobs > 0 and speed.FAST else None

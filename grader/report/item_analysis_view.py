@@ -1,13 +1,10 @@
-"""Item analysis as Markdown (for summary.md/.html) and as plots (matplotlib, written as PNG bytes)."""
+"""Item analysis as Markdown (for summary.md/.html); its plots are in grader.report.plots."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-ITEM_PLOT = "item-analysis.png"
-OPTIONS_PLOT = "options.png"  # one panel (a bar chart) per choice or checkbox part: one figure is much faster
-PANELS_PER_ROW = 3
+from grader.report.plots import ITEM_PLOT, OPTIONS_PLOT
 
 
 def _number(value: float | None) -> str:
@@ -66,64 +63,3 @@ def _answer(text: str, part_type: str, math: bool) -> str:
         if latex and "|" not in latex and "$" not in latex:  # a | would split the Markdown table
             return f"${latex}$"
     return f"`{_cell(text) or '(blank)'}`"
-
-
-def _figure(width: float = 6, height: float = 3.4, rows: int = 1, columns: int = 1):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    return plt, *plt.subplots(rows, columns, figsize=(width, height), dpi=100, squeeze=False)
-
-
-def _png(plt, figure) -> bytes:
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(figure)
-    return buffer.getvalue()
-
-
-def item_plot_png(items: list[dict[str, Any]]) -> bytes:
-    """Difficulty (x) against point-biserial discrimination (y), one labelled point per scored part."""
-    plt, figure, grid = _figure()
-    axes = grid[0][0]
-    shown = [i for i in items if i["difficulty"] is not None and i["point_biserial"] is not None]
-    for item in shown:
-        flagged = bool(item["flags"])
-        axes.scatter(item["difficulty"], item["point_biserial"], color="#c0392b" if flagged else "#3b6ea8")
-        if flagged:  # only flagged parts are named, so the labels stay readable in a big bank
-            axes.annotate(f"{item['question']}.{item['part']}", (item["difficulty"], item["point_biserial"]),
-                          fontsize=6, xytext=(3, 3), textcoords="offset points")
-    axes.axhline(0, color="#999999", linewidth=0.8)
-    axes.set_xlim(-0.05, 1.05)
-    axes.set_ylim(-1.05, 1.05)
-    axes.set_xlabel("difficulty (mean score)")
-    axes.set_ylabel("discrimination (point-biserial)")
-    axes.set_title("Parts (red: flagged)" if shown else "Parts (too few students to correlate)")
-    return _png(plt, figure)
-
-
-def options_plot_png(items: list[dict[str, Any]]) -> bytes | None:
-    """A bar chart per choice/checkbox part of how often each option was chosen; the correct ones in green."""
-    from matplotlib.ticker import MaxNLocator
-
-    shown = [i for i in items if i.get("options")]
-    if not shown:
-        return None
-    rows = (len(shown) + PANELS_PER_ROW - 1) // PANELS_PER_ROW
-    plt, figure, grid = _figure(3.2 * PANELS_PER_ROW, 2.4 * rows, rows, PANELS_PER_ROW)
-    panels = list(grid.flat)
-    for axes, item in zip(panels, shown):
-        options = item["options"]
-        axes.bar([str(o["number"]) for o in options], [o["chosen"] for o in options],
-                 color=["#2e8b57" if o["correct"] else "#3b6ea8" for o in options])
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # students are counted in whole numbers
-        axes.set_title(f"{item['question']} ({item['part']})", fontsize=8)
-        axes.tick_params(labelsize=7)
-    for axes in panels[len(shown):]:
-        axes.axis("off")
-    figure.supxlabel("option, numbered as in the bank (green = correct)", fontsize=8)
-    figure.supylabel("students", fontsize=8)
-    return _png(plt, figure)

@@ -7,7 +7,6 @@ answer notes), which tell the instructor what to re-teach.
 
 from __future__ import annotations
 
-import io
 import statistics
 from collections import Counter
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from grader.bank.model import Bank
 from grader.check.registry import answers_file_parts, auto_graded
 from grader.grading.grade import SubmissionResult
+from grader.report.plots import HISTOGRAM
 
 TOP = 3
 
@@ -88,7 +88,7 @@ def summary_markdown(bank: Bank, summary: dict[str, Any], math: bool = False) ->
     if summary["mean"] is not None:
         lines += [f"Mean {summary['mean']:g}, median {summary['median']:g}, standard deviation "
                   f"{summary['stdev']:g}, out of {summary['max_score']:g} auto-graded points.", "",
-                  "![Score distribution](histogram.png)", ""]
+                  f"![Score distribution]({HISTOGRAM})", ""]
     # Raw wrong answers differ from variant to variant, so they are shown grouped by note (below), not pooled.
     lines += ["| question | part | type | % correct | mean score | pending | common notes |",
               "|---|---|---|---|---|---|---|"]
@@ -112,26 +112,3 @@ def summary_markdown(bank: Bank, summary: dict[str, Any], math: bool = False) ->
 
 def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("`", "'")[:60]
-
-
-def histogram_png(summary: dict[str, Any]) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-
-    figure, axes = plt.subplots(figsize=(6, 3.2), dpi=100)
-    scores = summary["scores"]
-    top = max([summary["max_score"] or 1, *scores])
-    bins = min(20, max(5, len(set(scores)))) if scores else 5
-    axes.hist(scores, bins=bins, range=(0, top), color="#3b6ea8", edgecolor="white")
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # students are counted in whole numbers
-    axes.set_xlabel("score (points)")
-    axes.set_ylabel("students")
-    axes.set_title("Score distribution")
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(figure)
-    return buffer.getvalue()
