@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 from markupsafe import Markup
 
 from grader.bank.model import Bank
 from grader.bank.templates import points as pts
+from grader.core import speed
 from grader.documents.pages import html_layouts, layouts
 from grader.grading.grade import PartResult, SubmissionResult
 from grader.report.math_feedback import feedback_html_fragment
@@ -70,11 +72,19 @@ def part_feedback_markdown(part: PartResult) -> str:
 def part_feedback_html(part: PartResult) -> str:
     """The same as HTML. Math in the feedback (TeX, the revealed answer) becomes MathML; the student's own
     answer is shown exactly as typed, never read as a formula (``2*3`` stays ``2*3``, ``0.50`` stays ``0.50``)."""
-    from grader.core import speed
     from grader.documents.render import markdown_to_html
 
     heading = _part_heading_html(part) if speed.FAST else markdown_to_html(_part_heading_markdown(part))
     return heading + (feedback_html_fragment(feedback_block(part.result.feedback)) if part.result.feedback else "")
+
+
+@lru_cache(maxsize=4096)  # students who share a variant and an answer share its section
+def _part_section(part_id: str, verdict: str, points: str, max_points: str, raw: str, message: str,
+                  diagram: str) -> Markup:
+    """One part's section of the feedback page (autoescaped like the page); the points already written."""
+    return Markup(html_layouts().get_template("feedback_part.html.j2").render(part={
+        "id": part_id, "verdict": verdict, "mark": VERDICT_MARKS[verdict], "points": points,
+        "max_points": max_points, "raw": raw, "message": message, "diagram": diagram}))
 
 
 def summary_lines(result: SubmissionResult) -> list[str]:
@@ -124,9 +134,9 @@ def feedback_html(bank: Bank, result: SubmissionResult) -> str:
         for part in (p for p in result.parts if p.question == question.id):
             message, diagram = split_feedback(part.result.feedback)
             message_html = Markup(feedback_html_fragment(message)) if message else ""  # math as MathML
-            parts.append({"id": part.part, "verdict": part.result.verdict, "mark": VERDICT_MARKS[part.result.verdict],
-                          "points": part.points, "max_points": part.max_points,
-                          "raw": (part.raw or "").strip(), "message": message_html, "diagram": diagram})
+            section = (part.part, part.result.verdict, pts(part.points), pts(part.max_points), (part.raw or "").strip(),
+                       message_html, diagram)
+            parts.append({"html": _part_section(*section) if speed.FAST else _part_section.__wrapped__(*section)})
         points, max_points = result.question_points(question.id)
         questions.append({"index": index, "title": question.title, "points": points, "max_points": max_points,
                           "not_assigned": False, "parts": parts})
