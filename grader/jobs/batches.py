@@ -56,12 +56,20 @@ def share_texts(result: Any, texts: dict[Any, Any]) -> Any:
     are equal, only shared: a number is keyed by its exact bits, so -0.0 stays -0.0.
     """
     for index, part in enumerate(result.parts):
-        _share(part, _PART_TEXTS, texts)
         check = part.result
-        _share(check, _CHECK_TEXTS, texts)
-        check = texts.setdefault(("check", *(_key(getattr(check, name)) for name in _CHECK_FIELDS)), check)
-        object.__setattr__(part, "result", check)
-        result.parts[index] = texts.setdefault(("part", *(_key(getattr(part, name)) for name in _PART_FIELDS)), part)
+        check_key = ("check", *(_key(getattr(check, name)) for name in _CHECK_FIELDS))
+        shared_check = texts.get(check_key)
+        if shared_check is None:  # a new result: its texts are shared one by one
+            _share(check, _CHECK_TEXTS, texts)
+            shared_check = texts[check_key] = check
+        part_key = ("part", *(_key(getattr(part, name)) if name != "result" else _key(shared_check)
+                              for name in _PART_FIELDS))
+        shared_part = texts.get(part_key)
+        if shared_part is None:
+            object.__setattr__(part, "result", shared_check)
+            _share(part, _PART_TEXTS, texts)
+            shared_part = texts[part_key] = part
+        result.parts[index] = shared_part
     return result
 
 

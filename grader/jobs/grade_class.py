@@ -112,11 +112,15 @@ def grade_file(bank: Bank, secret: str, student_id: str, path: Path | None) -> S
 
 
 _worker_bank: Bank | None = None
+_pool_bank: Bank | None = None  # the bank grade_all is grading with, for workers forked from this process
 
 
 def _init_worker(bank_path: str) -> None:
     global _worker_bank
-    _worker_bank = load_bank(bank_path)
+    # a forked worker has the parent's bank already, exactly as the parent loaded it (an edit of the file
+    # since then cannot reach one worker and not the other); any other start method loads it again
+    inherited = _pool_bank
+    _worker_bank = inherited if inherited is not None and str(inherited.path) == bank_path else load_bank(bank_path)
     if speed.FAST:  # pebble kills this process when a batch overruns: symbolic parts may be checked here first
         alarm.enable(memory_headroom=MEMORY_LIMIT_BYTES)
 
@@ -184,29 +188,34 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
         return results
     from pebble import ProcessPool
 
-    with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(str(bank.path),)) as pool:
-        def schedule(student_id: str, path: Path | None):
-            return pool.schedule(_grade_in_worker, args=(secret, student_id, str(path) if path else None,
-                                                         str(out_dir), notes.get(student_id, []),
-                                                         names.get(student_id, ""), on_roster(student_id)),
-                                 timeout=SUBMISSION_TIMEOUT)
+    global _pool_bank
+    _pool_bank = bank if speed.FAST else None
+    try:
+        with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(str(bank.path),)) as pool:
+            def schedule(student_id: str, path: Path | None):
+                return pool.schedule(_grade_in_worker, args=(secret, student_id, str(path) if path else None,
+                                                             str(out_dir), notes.get(student_id, []),
+                                                             names.get(student_id, ""), on_roster(student_id)),
+                                     timeout=SUBMISSION_TIMEOUT)
 
-        # a few students per task: the pool's cost per task is about that of grading one student; a batch that
-        # fails leaves its students to be graded one by one below, with the retry
-        batched = grade_batches(pool, _grade_batch_in_worker, secret, items, out_dir, notes, SUBMISSION_TIMEOUT,
-                                progress, names, on_roster) if speed.FAST else {}
-        futures = {student_id: schedule(student_id, path) for student_id, path in items
-                   if batched.get(student_id) is None}
-        for student_id, path in items:
-            if batched.get(student_id) is not None:
-                results[student_id] = batched[student_id]
-                continue
-            # a student whose batch failed has had one try already: this is the retry
-            results[student_id] = _collect(bank, secret, student_id, path, out_dir, futures[student_id], schedule,
-                                           retried=student_id in batched, name=names.get(student_id, ""),
-                                           on_roster=on_roster(student_id))
-            if progress:
-                progress()
+            # a few students per task: the pool's cost per task is about that of grading one student; a batch that
+            # fails leaves its students to be graded one by one below, with the retry
+            batched = grade_batches(pool, _grade_batch_in_worker, secret, items, out_dir, notes, SUBMISSION_TIMEOUT,
+                                    progress, names, on_roster) if speed.FAST else {}
+            futures = {student_id: schedule(student_id, path) for student_id, path in items
+                       if batched.get(student_id) is None}
+            for student_id, path in items:
+                if batched.get(student_id) is not None:
+                    results[student_id] = batched[student_id]
+                    continue
+                # a student whose batch failed has had one try already: this is the retry
+                results[student_id] = _collect(bank, secret, student_id, path, out_dir, futures[student_id], schedule,
+                                               retried=student_id in batched, name=names.get(student_id, ""),
+                                               on_roster=on_roster(student_id))
+                if progress:
+                    progress()
+    finally:
+        _pool_bank = None
     return results
 
 
