@@ -331,3 +331,26 @@ def test_the_plot_helper_draws_the_same_pngs_and_falls_back_when_it_is_gone() ->
     gone._process.join()
     gone.start(summary)
     assert gone.plots() == expected
+
+
+def test_the_option_bars_are_drawn_by_a_fork_and_again_here_when_the_fork_dies(monkeypatch) -> None:
+    import os
+
+    import grader.jobs.plot_helper as plot_helper
+    from grader.report.plots import OPTIONS_PLOT, options_plot_png
+
+    items = [{"question": "q2", "part": "b", "difficulty": 0.1, "point_biserial": -0.2, "flags": [],
+              "options": [{"number": 1, "chosen": 3, "correct": True}, {"number": 2, "chosen": 5, "correct": False}]}]
+    summary = {"scores": [1.0, 2.0], "max_score": 2.0, "items": items}
+    assert plot_helper._plots_on_two_cores(summary) == plot_helper.class_plots(summary)
+    no_options = {**summary, "items": [{**items[0], "options": []}]}
+    assert plot_helper._plots_on_two_cores(no_options)[OPTIONS_PLOT] is None
+    here = os.getpid()
+
+    def dies_in_the_fork(drawn_items):
+        if os.getpid() != here:
+            os._exit(3)
+        return options_plot_png(drawn_items)
+
+    monkeypatch.setattr(plot_helper, "options_plot_png", dies_in_the_fork)
+    assert plot_helper._plots_on_two_cores(summary)[OPTIONS_PLOT] == options_plot_png(items)
