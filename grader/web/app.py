@@ -25,7 +25,8 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from grader.bank.fingerprint import bank_fingerprint
-from grader.bank.model import Bank, load_bank
+from grader.bank.model import Bank, Question, load_bank
+from grader.bank.pools import assigned_questions
 from grader.course.roster import Student, read_roster
 from grader.web import db
 from grader.web.messages import web_message
@@ -84,6 +85,10 @@ class WebApp:
 
     def now(self) -> dt.datetime:
         return self.clock()
+
+    def questions_for(self, student: str) -> list[Question]:
+        """The questions this student was given (a bank's pools give each student k of n), in bank order."""
+        return assigned_questions(self.bank, self.secret, student)
 
     async def identity(self, request: Request) -> Identity | None:
         """Who the signed session cookie says this is, if their salt has not been rotated since."""

@@ -42,7 +42,7 @@ def class_results(web: WebApp) -> dict[str, SubmissionResult]:
     for row in rows:
         by_student.setdefault(row.student, []).append(row)
     now = web.now()
-    return {sid: student_result(web.bank, sid, by_student.get(sid, []), now) for sid in web.students}
+    return {sid: student_result(web.bank, sid, by_student.get(sid, []), now, web.secret) for sid in web.students}
 
 
 def _gradebook(web: WebApp) -> tuple[str, dict]:
@@ -83,7 +83,7 @@ async def history_page(request: Request) -> Response:
     if student is None:
         return message_page(request, 404, web_message("no-student", student=student_id))
     rows = await run_in_threadpool(db.answers_for, web.engine, web.bank.id, student_id)
-    result = student_result(web.bank, student_id, rows, web.now())
+    result = student_result(web.bank, student_id, rows, web.now(), web.secret)
     history = [{"time": row.submitted_at.strftime("%Y-%m-%d %H:%M:%S"), "question": row.question, "part": row.part,
                 "attempt": row.attempt, "variant_round": row.variant_round, "raw": row.raw, "verdict": row.verdict,
                 "score": row.score, "credit": row_credit(row, web.bank.by_id[row.question].homework),

@@ -8,6 +8,7 @@ WEB_MESSAGES = {
     "instructor-only": "This page is for the instructor.",
     "students-only": "Only students answer questions; sign in with a student's link to try one.",
     "no-question": "There is no question '{question}' in this bank.",
+    "not-assigned": "Question '{question}' is not on your problem set: its pool gave you other questions.",
     "no-student": "There is no student '{student}' on the roster.",
     "csrf": "This form has expired or did not come from this site. Reload the page and try again.",
     "too-large": "That request is too large (at most {limit} bytes).",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from grader.bank.homework import HomeworkPolicy
 from grader.bank.model import Bank, Part, Question
+from grader.bank.pools import assigned_questions, not_assigned
 from grader.check.base import CheckResult
 from grader.check.registry import answers_file_parts
 from grader.grading.grade import PartResult, SubmissionResult, empty_result
@@ -132,12 +133,20 @@ def question_standing(bank: Bank, question: Question, rows: list[AnswerRow], now
     return QuestionStanding(question, round_, submissions, state, parts)
 
 
-def student_result(bank: Bank, student: str, rows: list[AnswerRow], now: dt.datetime) -> SubmissionResult:
-    """A ``SubmissionResult`` from stored rows, so the gradebook and summary of ``grader grade`` apply as is."""
+def student_result(bank: Bank, student: str, rows: list[AnswerRow], now: dt.datetime,
+                   secret: str | None = None) -> SubmissionResult:
+    """A ``SubmissionResult`` from stored rows, so the gradebook and summary of ``grader grade`` apply as is.
+
+    With the secret, a bank with pools counts only the questions the student was given, as grader grade does.
+    """
     if not rows:
-        return empty_result(bank, student, "missing", "No answers submitted yet.")
+        return empty_result(bank, student, "missing", "No answers submitted yet.", secret=secret)
     result = SubmissionResult(student, "graded", source="web")
-    for question in bank.questions:
+    questions = bank.questions
+    if secret is not None:
+        result.not_assigned = not_assigned(bank, secret, student)
+        questions = assigned_questions(bank, secret, student)
+    for question in questions:
         standing = question_standing(bank, question, [r for r in rows if r.question == question.id], now)
         for part in standing.parts:
             kept = part.kept

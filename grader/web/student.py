@@ -58,7 +58,7 @@ async def bank_page(request: Request) -> Response:
     rows = await run_in_threadpool(db.answers_for, web.engine, web.bank.id, identity.student)
     now = web.now()
     questions, total, maximum = [], 0.0, 0.0
-    for question in web.bank.questions:
+    for question in web.questions_for(identity.student):
         standing = question_standing(web.bank, question, [r for r in rows if r.question == question.id], now)
         if not standing.parts:
             continue
@@ -96,6 +96,8 @@ async def question_page(request: Request) -> Response:
     question = web.bank.by_id.get(request.path_params["question"])
     if question is None:
         return message_page(request, 404, web_message("no-question", question=request.path_params["question"]))
+    if question not in web.questions_for(identity.student):  # a pool gave this student other questions
+        return message_page(request, 404, web_message("not-assigned", question=question.id))
     if request.method == "GET":
         return await _render(request, web, identity.student, question)
     try:
