@@ -141,26 +141,44 @@ class WorkerPool:
         return await self.run(reveal_part, student, question_id, round_, part_id, pool=self.views)
 
     async def grade(self, *args: Any) -> CheckResult:
-        """A part's result; a task that overran or crashed is an unreadable answer, never a 500."""
+        """A part's result, never a 500: a task that overran or crashed is an unreadable answer (no attempt
+        used); a bug of ours in the check is stored as waiting for the instructor, like grader grade's
+        internal errors, so the student's answer is kept and the other parts are graded."""
         try:
             return CheckResult(**await self.run(grade_part, *args))
-        except (FutureTimeout, TimeoutError):
-            return CheckResult("invalid", 0.0, feedback("timeout"), "timeout", "")
         except Exception as error:
-            if type(error).__name__ in ("ProcessExpired", "BrokenProcessPool", "MemoryError"):
+            if _overran(error):
                 return CheckResult("invalid", 0.0, feedback("timeout"), "timeout", "")
-            raise
+            _log_bug("grading", args, error)
+            return CheckResult("pending", 0.0, feedback("internal"), f"internal-error:{type(error).__name__}", "")
 
     async def check(self, *args: Any) -> dict[str, Any]:
         try:
             return await self.run(check_part, *args)
         except Exception as error:
-            if isinstance(error, (FutureTimeout, TimeoutError)) or type(error).__name__ in (
-                    "ProcessExpired", "BrokenProcessPool", "MemoryError"):
+            if _overran(error):
                 return {"readable": False, "message": feedback("timeout")}
-            raise
+            _log_bug("checking the format of", args, error)
+            return {"readable": False, "message": feedback("internal")}
 
     def close(self) -> None:
         for pool in (self.pool, self.views):
             pool.stop()
             pool.join(timeout=5)
+
+
+def _overran(error: BaseException) -> bool:
+    """The task ran out of time or lost its process (a hostile answer), as opposed to a bug of ours."""
+    return isinstance(error, (FutureTimeout, TimeoutError)) or type(error).__name__ in (
+        "ProcessExpired", "BrokenProcessPool", "MemoryError")
+
+
+def _log_bug(doing: str, args: tuple, error: BaseException) -> None:
+    """For the server's log (the instructor's), never the page: who, which part, and the traceback."""
+    import sys
+    import traceback
+
+    student, question, _, part, *_ = args
+    print(f"internal error {doing} {student}'s answer to {question} part {part}: {type(error).__name__}: {error}",
+          file=sys.stderr)
+    traceback.print_exception(error, file=sys.stderr)
