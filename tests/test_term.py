@@ -326,6 +326,21 @@ def test_grade_with_manual_merges_the_sheet_in_the_same_command(term, tmp_path):
     assert gradebook(out)["s001"]["score"] == gradebook(term["work"] / "after-merge")["s001"]["score"]
 
 
+def test_grade_with_manual_prints_the_scores_after_the_merge(term, tmp_path):
+    out = tmp_path / "graded"
+    shutil.copytree(term["work"] / "after-regrade", out)
+    done = run(["grade", str(term["work"] / "questions" / "cnn.yaml"), str(SAMPLES / "s001.yaml"), "--roster",
+                str(SAMPLES / "roster.csv"), "--out", str(out), "--manual", str(term["work"] / "sheet.csv")],
+               tmp_path)
+    merged = gradebook(term["work"] / "after-merge")["s001"]
+    before = gradebook(term["work"] / "after-regrade")["s001"]
+    assert merged["score"] != before["score"]  # the sheet changes s001's score
+    from grader.bank.templates import points
+
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith("│ s001 ")]
+    assert f"│ {points(float(merged['score']))} / {points(float(merged['max_score']))} " in line, line
+
+
 def test_hand_scores_survive_a_regrade(term, tmp_path):
     out = tmp_path / "graded"
     shutil.copytree(term["work"] / "after-merge", out)

@@ -125,8 +125,10 @@ def grade(bank_path: str, submissions: tuple[str, ...], roster: str, out_dir: st
                           id_column, allow_demo_secret=allow_demo_secret, fresh=fresh, quiet=quiet)
     if manual_sheet:
         from grader.cli.term_commands import merge_into
+        from grader.jobs.export_grades import current_results
 
         merge_into(bank, Path(out_dir), Path(manual_sheet))
+        result.results.update(current_results(Path(out_dir)))  # the table and the mean count the hand scores
     _print_class(bank, result, quiet)
     if previous is not None:
         from grader.cli.term_commands import regrade_report
