@@ -208,10 +208,10 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
                 if batched.get(student_id) is not None:
                     results[student_id] = batched[student_id]
                     continue
-                # a student whose batch failed has had one try already: this is the retry
+                    # a student whose batch failed is graded as without batches: the loss of the batch, perhaps
+                # to a neighbour's submission, is not counted against them
                 results[student_id] = _collect(bank, secret, student_id, path, out_dir, futures[student_id], schedule,
-                                               retried=student_id in batched, name=names.get(student_id, ""),
-                                               on_roster=on_roster(student_id))
+                                               name=names.get(student_id, ""), on_roster=on_roster(student_id))
                 if progress:
                     progress()
     finally:
@@ -220,13 +220,13 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
 
 
 def _collect(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path, future,
-             schedule, retried: bool = False, name: str = "", on_roster: bool | None = None) -> SubmissionResult:
+             schedule, name: str = "", on_roster: bool | None = None) -> SubmissionResult:
     """One student's result. A worker that died under the submission (kill -9, the out-of-memory
     killer) is retried once in a fresh worker; only a second loss, a timeout or our own bug becomes an
     error row, with the reason, and the rest of the class is graded all the same."""
     from pebble import ProcessExpired
 
-    for attempt in ((2,) if retried else (1, 2)):
+    for attempt in (1, 2):
         try:
             return future.result()
         except ProcessExpired as error:
