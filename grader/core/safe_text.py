@@ -21,6 +21,9 @@ from typing import Any
 
 MAX_ANSWER_ECHO = 1000  # characters of an answer echoed back: every typed expression fits, a 250 KB paste does not
 MAX_CSV_CELL = 2000  # far below csv's 131,072 field limit and spreadsheets' 32,767
+# A hand-graded answer (an essay, a derivation) is kept whole for the grader up to this (what the free-response
+# checker reads), which a spreadsheet cell still holds with the ellipsis note.
+MAX_HAND_GRADED_ANSWER = 20_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
@@ -32,14 +35,14 @@ def cap_text(text: str, limit: int) -> str:
     return f"{text[:limit]}… ({len(text):,} characters in all)"
 
 
-def cap_answer(text: str | None) -> str | None:
-    """A student's answer as it may be echoed back."""
-    return None if text is None else cap_text(text, MAX_ANSWER_ECHO)
+def cap_answer(text: str | None, hand_graded: bool = False) -> str | None:
+    """A student's answer as it may be echoed back; a hand-graded one as the grader must read it."""
+    return None if text is None else cap_text(text, MAX_HAND_GRADED_ANSWER if hand_graded else MAX_ANSWER_ECHO)
 
 
-def spreadsheet_cell(value: Any) -> str:
+def spreadsheet_cell(value: Any, limit: int = MAX_CSV_CELL) -> str:
     """One CSV cell that a spreadsheet shows as the text it is, never runs as a formula."""
-    text = cap_text("" if value is None else str(value), MAX_CSV_CELL)
+    text = cap_text("" if value is None else str(value), limit)
     if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text

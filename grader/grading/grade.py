@@ -106,7 +106,7 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
         # every later view (feedback, results.json, statistics) echoes these, so they are capped once here
         check = replace(check, answer=cap_answer(check.answer))
         result.parts.append(PartResult(question.id, part.id, part.type, max_points, points, check,
-                                       cap_answer(raw), variant.reference_text(part.id),
+                                       cap_answer(raw, not auto_graded(part.type)), variant.reference_text(part.id),
                                        chosen_options(spec, check)))
     return result
 

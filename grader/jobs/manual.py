@@ -23,6 +23,7 @@ from grader.bank.model import Bank
 from grader.check.registry import REGISTRY
 from grader.core.errors import GraderError, Location
 from grader.core.files import write_atomic
+from grader.core.safe_text import spreadsheet_cell
 from grader.course.roster import Student, students_from_json
 from grader.grading.grade import SubmissionResult
 from grader.grading.hand_scores import (
@@ -37,6 +38,7 @@ from grader.grading.records import from_record, read_records
 from grader.jobs import staging
 
 FIXED_COLUMNS = ["student", "name", "question", "part", "points", "answer", "score", "comment"]
+SHEET_ANSWER_CELL = 32_000  # a spreadsheet cell holds 32,767 characters; a record keeps 20,000 and a note
 RUBRIC_HEADER = re.compile(r"^(?P<question>[^/\s]+)/(?P<part>[^\s#]+) #(?P<number>\d+)")
 HEADER_TEXT = 60
 
@@ -104,9 +106,14 @@ def grading_sheet(bank: Bank, out_dir: Path) -> tuple[str, int]:
         for part in result.parts:
             if (part.question, part.part) in wanted and part.result.verdict == "pending":
                 writer.writerow([student_id, names.get(student_id, ""), part.question, part.part,
-                                 f"{part.max_points:g}", (part.raw or "").strip(), "", ""] + [""] * len(rubric_columns))
+                                 f"{part.max_points:g}", _answer_cell(part.raw), "", ""] + [""] * len(rubric_columns))
                 rows += 1
     return buffer.getvalue(), rows
+
+
+def _answer_cell(raw: str | None) -> str:
+    """The whole answer for the grader to read, shown by a spreadsheet as text (``=SUM(...)`` is no formula)."""
+    return spreadsheet_cell((raw or "").strip(), SHEET_ANSWER_CELL)
 
 
 def _number(text: str) -> float | None:

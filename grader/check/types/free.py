@@ -7,8 +7,9 @@ from typing import Any
 
 from grader.check.base import Checker
 from grader.core.messages import feedback
+from grader.core.safe_text import MAX_HAND_GRADED_ANSWER
 
-MAX_FREE_LENGTH = 20_000
+MAX_FREE_LENGTH = MAX_HAND_GRADED_ANSWER  # what the grader reads, whole, in the record and the grading sheet
 
 
 class FreeResponseChecker(Checker):
