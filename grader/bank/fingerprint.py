@@ -42,8 +42,9 @@ def fingerprint_files(bank_path: str | Path, solver_path: str | Path | None) -> 
 
 
 def bank_fingerprint(bank) -> str:
-    """The fingerprint of a loaded ``Bank`` (its YAML file and its solvers)."""
-    return fingerprint_files(bank.path, bank.solver_path)
+    """The fingerprint of a loaded ``Bank``: of its YAML file and its solvers as ``load_bank`` read them
+    (a bank built in code is hashed from its files now)."""
+    return getattr(bank, "fingerprint", "") or fingerprint_files(bank.path, bank.solver_path)
 
 
 def provenance_line(bank) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 import sympy
 
+from grader.bank.fingerprint import fingerprint_files
 from grader.bank.homework import BANK_HOMEWORK_KEYS, QUESTION_HOMEWORK_KEYS, HomeworkPolicy, read_policy
 from grader.bank.params import ParamSpec, derived_order, parse_param
 from grader.bank.pools import Pool, read_pools
@@ -113,6 +114,7 @@ class Bank:
     time_limit: float | None = None  # seconds per part's check, for parts that set none
     visibility: str = "visible"  # Gradescope visibility of the results (per part: Part.visibility)
     homework: HomeworkPolicy = HomeworkPolicy()
+    fingerprint: str = ""  # of the files as they were read (grader.bank.fingerprint), set by load_bank
 
     def __post_init__(self) -> None:
         self.by_id = {question.id: question for question in self.questions}
@@ -131,7 +133,11 @@ def load_bank(path: str | Path) -> Bank:
         raise BankError(error.message, Location(str(path), error.line, error.column)) from error
     except OSError as error:
         raise BankError(f"cannot read the bank: {error.strerror}", Location(str(path))) from error
-    return _Reader(document, path).bank()
+    bank = _Reader(document, path).bank()
+    # now, not when an output is written: a file edited during a run or a server's term must not be
+    # recorded as the bank that graded it
+    bank.fingerprint = fingerprint_files(bank.path, bank.solver_path)
+    return bank
 
 
 class _Reader:
