@@ -52,7 +52,7 @@ CHECK_FEEDBACK = {
     "complex-not-number": "The answer must be a complex number such as 3 - 4{unit}.",
     # units
     "unit-missing": "Give the unit with your answer (for example {example}).",
-    "unit-unknown": "'{unit}' is not a unit I know",
+    "unit-unknown": "{unit} is not a unit I know",
     "unit-dimension": "Your answer is {given}; {expected} was asked.",
     "unit-other": "The value is right, but give it in {unit}.",
     # antiderivatives

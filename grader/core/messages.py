@@ -42,7 +42,7 @@ FEEDBACK = {
     "form-expanded": "Your expression is equivalent, but it must be given in expanded form.",
     "form-factored": "Your expression is equivalent, but it must be given in factored form.",
     "choose-one": "Choose one option: this question has a single answer.",
-    "choice-unknown": "'{raw}' is not one of the options ({options}).",
+    "choice-unknown": "{raw} is not one of the options ({options}).",
     "checkbox-summary": "You selected {right} correct and {wrong} incorrect option(s); {missed} correct option(s) were not selected.",
     "reveal": "The expected answer is {answer}.",
     # graded by hand (grader manual / grader merge)
@@ -60,6 +60,17 @@ FEEDBACK.update(CHECK_FEEDBACK)
 def shorten(text: str, limit: int = 40) -> str:
     """A student's text quoted in a message: at most ``limit`` characters."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def literal(text: str) -> str:
+    """A student's text quoted in a message as a Markdown code span, so the feedback page shows it as typed:
+    ``*3*`` or ``[x](y)`` in a message is not emphasis or a link. No backtick inside can end the span."""
+    text = text.replace("\r", " ").replace("\n", " ")
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def feedback(key: str, **values: object) -> str:

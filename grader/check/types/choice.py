@@ -16,7 +16,7 @@ from typing import Any
 from grader.check.base import Checker, Diagnosis
 from grader.check.misconceptions.choices import checkbox_feedback, several_letters
 from grader.core.errors import FormatError
-from grader.core.messages import feedback, shorten
+from grader.core.messages import feedback, literal, shorten
 
 CHECKBOX_MODES = ("all-or-nothing", "net-correct", "each-answer")
 LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -87,7 +87,7 @@ class _OptionsChecker(Checker):
             key = _normal(piece).rstrip(").")
             label = key.upper() if key.upper() in known else by_id.get(key) or by_text.get(_normal(piece))
             if label is None:
-                raise FormatError(feedback("choice-unknown", raw=shorten(piece), options=", ".join(known)), raw,
+                raise FormatError(feedback("choice-unknown", raw=literal(shorten(piece)), options=", ".join(known)), raw,
                                   raw.find(piece))
             chosen.add(label)
         if not self.multiple and len(chosen) != 1:

@@ -19,7 +19,7 @@ from grader.check.base import Checker, Diagnosis
 from grader.check.kinds_common import guard_length
 from grader.check.numbers import as_fraction, close, format_number, read_number, relate
 from grader.core.errors import FormatError
-from grader.core.messages import feedback
+from grader.core.messages import feedback, literal
 
 DEFAULT_RTOL = 1e-3
 MAX_UNIT_LENGTH = 60
@@ -99,13 +99,13 @@ class QuantityChecker(Checker):
                               len(raw.rstrip()))
         where = raw.index(unit_text, match.end())
         if len(unit_text) > MAX_UNIT_LENGTH or not _UNIT_TEXT.fullmatch(unit_text) or _BIG_EXPONENT.search(unit_text):
-            raise FormatError(feedback("unit-unknown", unit=unit_text[:30]), raw, where,
+            raise FormatError(feedback("unit-unknown", unit=literal(unit_text[:30])), raw, where,
                               "write units like m/s^2, kg*m/s^2 or km/h")
         normalised = _normalise(unit_text)
         try:
             parse_unit(normalised)
         except ValueError:
-            raise FormatError(feedback("unit-unknown", unit=unit_text[:30]), raw, where,
+            raise FormatError(feedback("unit-unknown", unit=literal(unit_text[:30])), raw, where,
                               "write units like m/s^2, kg*m/s^2 or km/h") from None
         number = read_number(match["number"].replace("\u2212", "-")).value
         return Quantity(number, normalised, raw.strip())
