@@ -76,6 +76,17 @@ def test_fractions_and_constants_in_a_sigfig_part_are_format_errors(answer: str)
     assert result.verdict == "invalid" and "decimal number" in result.feedback
 
 
+@pytest.mark.parametrize("part", [E3, spec("number", sympy.E, decimals=2)], ids=["sigfigs", "decimals"])
+@pytest.mark.parametrize("answer, says", [
+    ("2.72.1", "only one '.'"), ("2..7", "only one '.'"), ("(2.72", "'(' is never closed"),
+    ("abc", "unknown name 'abc'"), ("2,72", "use '.' for the decimal point"), ("2.72 m", "without units"),
+])
+def test_a_malformed_number_gets_the_number_readers_own_message(part: dict, answer: str, says: str) -> None:
+    result = check(part, answer)
+    assert result.verdict == "invalid" and says in result.feedback, result.feedback
+    assert "^" in result.feedback  # with the caret under the problem, as in any number part
+
+
 ROUNDING = [  # reference, N, right, wrong (one unit off in the N-th figure)
     (Fraction(2345, 1000), 3, "2.35", "2.34"),  # an exact half rounds away from zero (school rule)
     (Fraction(-2345, 1000), 3, "-2.35", "-2.34"),

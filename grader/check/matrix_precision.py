@@ -26,7 +26,7 @@ from grader.check.sigfigs import (
     read_precise,
 )
 from grader.core.errors import FormatError
-from grader.core.messages import feedback
+from grader.core.messages import feedback, literal
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def read_cells(raw: str, rows: list[list[str]], matrix: sympy.ImmutableMatrix, s
                 row_figures.append(read_precise(cell, what=what)[1])
             except FormatError as error:
                 offset = raw.find(cell)
-                raise FormatError(f"entry '{cell.strip()[:20]}': {error.message}", raw,
+                raise FormatError(f"entry {literal(cell.strip()[:20])}: {error.message}", raw,
                                   offset if offset >= 0 else None) from None
         figures.append(tuple(row_figures))
     return PreciseMatrix(matrix, tuple(figures))

@@ -11,7 +11,6 @@ has its reference in percent and accepts "72%" as well as "72".
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,7 +32,6 @@ from grader.core.errors import FormatError
 from grader.core.messages import feedback
 
 DEFAULT_RTOL = 1e-3
-_SAYS_MORE = re.compile(r"[, %]|inf|nan", re.IGNORECASE)
 DEFAULT_ATOL = 0.0  # never hide a wrong magnitude: 1e-9 would accept 1e-30 for 6.6e-34
 
 
@@ -90,9 +88,9 @@ class NumberChecker(Checker):
         what = "significant figures" if sigfigs is not None else "decimal places"
         try:
             value, figures = read_precise(text, decimal_comma=bool(spec.get("decimal_comma")), what=what)
-        except FormatError:  # not a plain decimal: the number reader's message, if it has one, says more
-            if _SAYS_MORE.search(text):  # commas, spaces, %, inf/nan: skip the expression parser otherwise
-                read_number(text, allow_percent=False, decimal_comma=bool(spec.get("decimal_comma")))
+        except FormatError:  # not a plain decimal: the number reader's own message (an unclosed bracket, a
+            # second point, an unknown name) says more; a number it reads (1/3, pi) has no figures to count
+            read_number(text, allow_percent=False, decimal_comma=bool(spec.get("decimal_comma")))
             raise
         return NumberText(value, percent, figures.low, figures.places, figures, text.strip())
 
