@@ -83,3 +83,16 @@ def test_validate_says_when_too_few_points_are_usable() -> None:
     narrow = spec("expression", sympy.log(x - 10), variables=["x"], domain={"x": [-2, 2]})
     assert "test points are usable" in expression.advice(narrow)[0]
     assert expression.advice(spec("expression", sympy.log(x), variables=["x"])) == []
+
+
+@pytest.mark.parametrize(("expression", "kink"), [
+    (sympy.floor(sympy.pi * (x - 1)), 1.0),  # sympy keeps the constant outside the bracket
+    (sympy.ceiling(sympy.sqrt(2) * (x + 3)), -3.0),
+    (sympy.Abs(sympy.pi * (x - 1)), 1.0),  # written pi*Abs(x - 1) by sympy
+    (sympy.floor((x - 1) / 3), 1.0),
+    (sympy.sign(sympy.E * (1 - x)), 1.0),
+])
+def test_the_root_of_a_scaled_linear_argument_is_a_kink(expression: sympy.Expr, kink: float) -> None:
+    from grader.check.domains import kinks
+
+    assert kink in kinks(expression)

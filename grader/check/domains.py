@@ -71,6 +71,10 @@ def _kinks(expression: sympy.Basic) -> frozenset[float]:
             symbols = list(argument.free_symbols)
             if len(symbols) != 1:
                 continue
+            if argument.is_Mul:  # c*(a*x + b), as sympy keeps floor(pi*(x - 1)): the root is the bracket's
+                factor, argument = argument.as_independent(symbols[0], as_Add=False)
+                if not factor.is_number or factor == 0:
+                    continue
             # a*x + b, read off the structure: Poly() would expand abs((x+2)^999) first, for minutes
             constant, varying = argument.as_independent(symbols[0], as_Add=True)
             slope = varying / symbols[0]
