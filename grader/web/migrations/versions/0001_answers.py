@@ -76,4 +76,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("rate_events")
     op.drop_table("signin_salts")
-    op.drop_table("answers")
+    op.drop_table("answers")  # its triggers go with it; PostgreSQL's trigger function does not
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS answers_append_only()")
