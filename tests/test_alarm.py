@@ -55,6 +55,19 @@ def test_a_check_that_swallows_exceptions_is_stopped_all_the_same(enabled) -> No
     assert time.monotonic() - started < 5
 
 
+def test_sympys_evaluation_is_on_again_after_a_timeout_that_cut_its_restore(enabled) -> None:
+    import sympy
+    from sympy.core.parameters import global_parameters
+
+    def cut_short():  # as if the repeating alarm landed inside ``with sympy.evaluate(False)``'s finally
+        global_parameters.evaluate = False
+        _busy(30)
+
+    assert alarm.run(cut_short, 0.2) == ("timeout", None)
+    assert global_parameters.evaluate is True
+    assert sympy.Integer(2) + sympy.Integer(3) == 5 and (sympy.Integer(2) + sympy.Integer(3)).is_Integer
+
+
 def test_errors_and_memory_are_reported_not_raised(enabled) -> None:
     status, error = alarm.run(lambda: 1 / 0, 1.0)
     assert status == "error" and isinstance(error, ZeroDivisionError)

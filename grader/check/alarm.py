@@ -14,7 +14,8 @@ symbolic part is first checked right here with an interval timer armed at the pa
 
 The timer keeps firing every 50 ms after the limit, and the exception derives from BaseException,
 so an ``except Exception`` inside sympy or our own code cannot swallow it for good. The handler is
-installed once and does nothing when no check is running, so a late signal is harmless.
+installed once and does nothing when no check is running, so a late signal is harmless. A repeat that
+lands in a ``finally`` could leave sympy's evaluation switched off; after a timeout it is put back.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def run(function: Callable[[], Any], limit: float) -> tuple[str, Any]:
         finally:
             _state["armed"] = False  # from here on an alarm is a no-op: it can no longer land in the handlers
     except OutOfTime:
+        _settle_after_interrupt()
         return "timeout", None
     except MemoryError:
         return "memory", None
@@ -78,3 +80,15 @@ def run(function: Callable[[], Any], limit: float) -> tuple[str, Any]:
     finally:
         _state["armed"] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _settle_after_interrupt() -> None:
+    """Put back the global switches a check may turn off for a while (``with sympy.evaluate(False)``).
+
+    The repeating alarm can land inside the ``finally`` that would have restored one, and this process
+    goes on checking other students' parts: none of them may be built with sympy's evaluation off.
+    """
+    from sympy.core.parameters import global_parameters
+
+    global_parameters.evaluate = True
+    global_parameters.distribute = True
