@@ -25,12 +25,39 @@ def test_numbers_are_written_as_plain_decimals(value, text) -> None:
     ({"type": "integer"}, 12, Fraction(0)),
     ({"type": "number", "rtol": 0.002}, 72, Fraction(144, 1000)),            # 0.2% of 72
     ({"type": "number", "rtol": 0.001, "atol": 0.5}, 10, Fraction(1, 2)),     # atol wins when larger
-    ({"type": "number", "rtol": 0.0, "decimals": 1}, 3, Fraction(1, 20) + Fraction(1, 10**12)),
-    ({"type": "number", "rtol": 0.0, "sigfigs": 2}, 400, Fraction(20)),        # 0.5 * 10^-1 * 400
     ({"type": "number", "exact": True}, Fraction(1, 3), Fraction(0)),
 ])
 def test_the_tolerance_is_the_graders(spec, reference, half_width) -> None:
     assert tolerance(spec, Fraction(reference)) == pytest.approx(half_width, abs=1e-15)
+
+
+@pytest.mark.parametrize(("settings", "reference", "shown", "low", "high"), [
+    ({"sigfigs": 2}, Fraction(400), "400", "395", "405"),  # what rounds to 4.0e2, not 5% of 400
+    ({"sigfigs": 3}, Fraction(271828, 100000), "2.72", "2.715", "2.725"),  # around the rounded value
+    ({"sigfigs": 3}, Fraction(9996, 1000), "10", "9.995", "10.05"),  # finer just below a power of ten
+    ({"sigfigs": 3}, Fraction(-9996, 1000), "-10", "-10.05", "-9.995"),
+    ({"decimals": 2}, Fraction(271828, 100000), "2.72", "2.715", "2.725"),
+    ({"decimals": 1}, Fraction(3), "3", "2.95", "3.05"),
+])
+def test_a_part_by_figures_accepts_what_rounds_to_its_rounded_reference(settings, reference, shown, low, high):
+    got = numeric_range({"type": "number", "answer": reference, **settings})
+    assert tuple(decimal_text(value) for value in got) == (shown, low, high)
+
+
+@pytest.mark.parametrize("settings", [{"sigfigs": 3}, {"decimals": 2}, {"sigfigs": 2}])
+@pytest.mark.parametrize("reference", [Fraction(271828, 100000), Fraction(9996, 1000), Fraction(-4567, 10), Fraction(400)])
+def test_the_range_by_figures_is_what_the_grader_accepts(settings, reference):
+    from tests.kinds_helpers import check, spec
+
+    part = spec("number", reference, **settings)
+    _, low, high = numeric_range({"type": "number", "answer": reference, **settings})
+    width = high - low
+    for step in range(-30, 31):  # values given with two more figures, across and beyond the range
+        value = low + width * Fraction(step + 10, 20)
+        typed = f"{float(value):.6g}" if "sigfigs" in settings else f"{float(value):.{settings['decimals'] + 2}f}"
+        # halves round away from zero: the end nearer zero is in, the far one out (a closed LMS range takes both)
+        inside = low <= Fraction(typed) < high if reference > 0 else low < Fraction(typed) <= high
+        assert (check(part, typed).score > 0) == inside, (typed, float(low), float(high))
 
 
 def test_a_float_reference_is_taken_at_its_shortest_decimal() -> None:

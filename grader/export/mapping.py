@@ -19,6 +19,7 @@ import sympy
 from grader.bank.model import Part
 from grader.bank.variant import Variant
 from grader.check.numbers import as_fraction
+from grader.check.sigfigs import magnitude_exponent, rounded_reference
 from grader.check.types.number import DEFAULT_ATOL, DEFAULT_RTOL
 
 NUMERICAL, CHOICE, CHECKBOX, SHORT, ESSAY, BLANKS, SKIPPED = (
@@ -70,26 +71,53 @@ def _plain(text: str) -> str:
 
 
 def tolerance(spec: dict[str, Any], reference: Fraction | float) -> Fraction:
-    """The half-width the grader allows around ``reference`` for a number part (0 for integers)."""
+    """The half-width the grader allows around ``reference`` for a number part by tolerance (0 for integers;
+    parts by figures or decimal places: ``rounding_range``)."""
     if spec["type"] == "integer" or spec.get("exact"):
         return Fraction(0)
     rtol = float(spec.get("rtol", DEFAULT_RTOL))
     atol = float(spec.get("atol", DEFAULT_ATOL))
-    if spec.get("sigfigs") is not None:
-        rtol = max(rtol, 0.5 * 10 ** (1 - spec["sigfigs"]))
-    if spec.get("decimals") is not None:
-        atol = max(atol, 0.5 * 10 ** (-spec["decimals"]) + 1e-12)
     # Exact decimal settings (Fraction("0.002"), not the binary float), so ranges print as the instructor wrote them.
     return max(Fraction(repr(rtol)) * abs(Fraction(reference)), Fraction(repr(atol)))
 
 
 def numeric_range(spec: dict[str, Any]) -> tuple[Fraction, Fraction, Fraction]:
-    """(reference, low, high) for a number or integer part of one variant."""
+    """(reference, low, high) for a number or integer part of one variant.
+
+    A part graded by significant figures or decimal places accepts the reference rounded as it asks
+    (and more figures that round to it): the range is every value that rounds to that, around the rounded
+    reference, which is also the answer shown.
+    """
     reference = as_fraction(spec["answer"])
     # A float reference (a solver's) is taken at its shortest decimal, 55.55555555555556, not its binary value.
     reference = reference if isinstance(reference, Fraction) else Fraction(repr(reference))
+    if spec["type"] != "integer" and not spec.get("exact"):
+        rounding = rounding_range(reference, spec.get("sigfigs"), spec.get("decimals"))
+        if rounding is not None:
+            return rounding
     half = tolerance(spec, reference)
     return reference, reference - half, reference + half
+
+
+def rounding_range(reference: Fraction, sigfigs: int | None, decimals: int | None
+                   ) -> tuple[Fraction, Fraction, Fraction] | None:
+    """(rounded, low, high): the values that round to the reference as the grader rounds it (halves away
+    from zero); None for a part without either setting, or a reference that rounds to 0 by figures."""
+    if sigfigs is not None:
+        rounded = rounded_reference(reference, sigfigs)
+        if rounded == 0:
+            return None
+        exponent = magnitude_exponent(rounded)
+        above = Fraction(1, 2) * Fraction(10) ** (exponent - sigfigs + 1)
+        # just below a power of ten the figures are a tenth as wide: 9.995 rounds to 10.0 at three figures
+        below = above / 10 if abs(rounded) == Fraction(10) ** exponent else above
+        low, high = (rounded - below, rounded + above) if rounded > 0 else (rounded - above, rounded + below)
+        return rounded, low, high
+    if decimals is not None:
+        rounded = rounded_reference(reference, decimals, places=True)
+        half = Fraction(1, 2) * Fraction(10) ** -decimals
+        return rounded, rounded - half, rounded + half
+    return None
 
 
 def round_outward(low: Fraction, high: Fraction, decimals: int) -> tuple[Fraction, Fraction]:

@@ -108,7 +108,7 @@ def _native(root, exported: ExportedQuestion, plan: PartPlan, variant: Variant, 
     if plan.kind == kinds.NUMERICAL:
         element = _header(root, "numerical", name, body, solution, points, idnumber)
         reference, low, high = numeric_range(spec)
-        _answer(element, "100", decimal_text(reference), tolerance=decimal_text(high - reference))
+        _answer(element, "100", decimal_text(reference), tolerance=decimal_text(_half_width(reference, low, high)))
         for mistake in spec.get("mistakes", []):
             value = Fraction(mistake["answer"]) if not isinstance(mistake["answer"], float) else mistake["answer"]
             if not low <= value <= high:  # Moodle takes the first matching answer, so a mistake never shadows it
@@ -166,10 +166,16 @@ def _weights(plans: list[PartPlan], variant: Variant) -> dict[str, int]:
     return {key: value // divisor for key, value in weights.items()}
 
 
+def _half_width(reference: Fraction, low: Fraction, high: Fraction) -> Fraction:
+    """Moodle's tolerance is the same on both sides: the narrower one, so no value the grader refuses is taken
+    (a range by figures is narrower below a power of ten: 9.995 to 10.05 for 10.0)."""
+    return min(high - reference, reference - low)
+
+
 def _cloze_blank(plan: PartPlan, spec: dict, weight: int) -> str:
     if plan.kind == kinds.NUMERICAL:
         reference, low, high = numeric_range(spec)
-        answers = [f"={decimal_text(reference)}:{decimal_text(high - reference)}"]
+        answers = [f"={decimal_text(reference)}:{decimal_text(_half_width(reference, low, high))}"]
         for mistake in spec.get("mistakes", []):
             value = Fraction(mistake["answer"]) if not isinstance(mistake["answer"], float) else mistake["answer"]
             if not low <= value <= high:
