@@ -38,9 +38,13 @@ class GenerateResult:
 
 
 def student_variants(bank: Bank, secret: str, student: Student) -> list[Variant]:
-    with time_limit(SOLVER_TIME_LIMIT):  # solvers are instructor code: one that loops ends with a message
-        return [make_variant(bank, question, secret, student.id)
-                for question in assigned_questions(bank, secret, student.id)]
+    variants = []
+    for question in assigned_questions(bank, secret, student.id):
+        # solvers are instructor code: one that loops ends with a message naming its own question, and the
+        # limit is per variant (as grader validate applies it), not shared by the student's whole bank
+        with time_limit(SOLVER_TIME_LIMIT):
+            variants.append(make_variant(bank, question, secret, student.id))
+    return variants
 
 
 def generate(bank: Bank, students: list[Student], secret: str, out_dir: str | Path, *, key: bool = False,
