@@ -509,7 +509,7 @@ def test_choice_option_feedback(raw: str, phrase: str) -> None:
 
 def test_choice_unknown_label_lists_the_options() -> None:
     result = check(CHOICE, "Z")
-    assert "`Z` is not one of the options" in result.feedback
+    assert "``Z`` is not one of the options" in result.feedback
     assert "A, B, C" in result.feedback
 
 

@@ -64,9 +64,11 @@ def shorten(text: str, limit: int = 40) -> str:
 
 def literal(text: str) -> str:
     """A student's text quoted in a message as a Markdown code span, so the feedback page shows it as typed:
-    ``*3*`` or ``[x](y)`` in a message is not emphasis or a link. No backtick inside can end the span."""
+    ``*3*`` or ``[x](y)`` in a message is not emphasis or a link, and ``1+1`` is not read as the formula 2
+    (the fence is two backticks at least: a one-backtick span is an answer that the feedback HTML shows as
+    math, grader.report.math_feedback). No backtick inside can end the span."""
     text = text.replace("\r", " ").replace("\n", " ")
-    fence = "`"
+    fence = "``"
     while fence in text:
         fence += "`"
     pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) or not text.strip() else ""

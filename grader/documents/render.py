@@ -32,14 +32,17 @@ def _math(content: str, options: dict) -> str:
         return f'<code class="math-error" title="could not render this math">{html.escape(content)}</code>'
 
 
-@lru_cache(maxsize=1)
-def _markdown():
+def new_markdown():
+    """A Markdown renderer as the pages use it: CommonMark, tables, no raw HTML, $TeX$ as MathML."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True, renderer=_math)
     return md
+
+
+_markdown = lru_cache(maxsize=1)(new_markdown)
 
 
 def markdown_to_html(text: str) -> str:

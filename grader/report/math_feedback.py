@@ -3,9 +3,11 @@
 Declared and option feedback may hold TeX (``$(2x)^2 = 4x^2$``); answers in
 feedback (the reveal line) are code spans in typed syntax (```H - K + 1```).
 In HTML both become MathML: TeX through the problem sets' Markdown renderer,
-and a code span that our safe parser reads as a formula or a matrix through
-sympy's LaTeX. Student text is escaped by the Markdown renderer (raw HTML is
-off), so it can never become markup.
+and a one-backtick code span that our safe parser reads as a formula or a
+matrix through sympy's LaTeX. What a student typed, quoted in a message, is a
+code span of two backticks or more (``grader.core.messages.literal``) and stays
+code, as typed: ``1+1`` is not shown as 2. Student text is escaped by the
+Markdown renderer (raw HTML is off), so it can never become markup.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from grader.check.parse import parse_expression
 from grader.core import speed
 from grader.core.errors import FormatError
 
-_CODE = re.compile(r"<code>([^<]{1,400})</code>")
+MAX_MATH_SPAN = 400  # characters of a code span read as a formula; a longer one stays code
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FUNCTIONS = {"exp", "log", "ln", "sin", "cos", "tan", "sqrt", "abs", "floor", "ceil", "e", "pi"}
 
@@ -54,10 +56,10 @@ def _integer_cell(value: int) -> str:
     return f"<mtd><mo>&#x02212;</mo><mn>{-value}</mn></mtd>" if value < 0 else f"<mtd><mn>{value}</mn></mtd>"
 
 
-def _math_span(match: re.Match[str]) -> str:
+def _math_span(whole: str, inner: str) -> str:
     if speed.FAST:  # the same answers recur inside different messages: each span is remembered too
-        return _remembered_span(match.group(0), match.group(1))
-    return _span(match.group(0), match.group(1))
+        return _remembered_span(whole, inner)
+    return _span(whole, inner)
 
 
 def _span(whole: str, inner: str) -> str:
@@ -83,9 +85,28 @@ def feedback_html_fragment(markdown_text: str) -> str:
 
 
 def _fragment(markdown_text: str) -> str:
-    from grader.documents.render import markdown_to_html
+    return _feedback_markdown().render(markdown_text)
 
-    return _CODE.sub(_math_span, markdown_to_html(markdown_text))
+
+@lru_cache(maxsize=1)
+def _feedback_markdown():
+    """The problem sets' Markdown renderer, with one change: a code span fenced by a single backtick
+    (an answer, the reveal line) becomes math when our parser reads it; a longer fence (``literal``: what
+    the student typed, quoted in a message) stays code, shown as typed."""
+    from grader.documents.render import new_markdown
+
+    md = new_markdown()
+
+    def code_inline(renderer, tokens, index, options, env) -> str:  # noqa: ARG001 - markdown-it's signature
+        token = tokens[index]
+        escaped = html.escape(token.content, quote=False).replace('"', "&quot;")  # as markdown-it escapes
+        whole = f"<code>{escaped}</code>"
+        if token.markup != "`" or not 1 <= len(escaped) <= MAX_MATH_SPAN:
+            return whole
+        return _math_span(whole, escaped)
+
+    md.add_render_rule("code_inline", code_inline)
+    return md
 
 
 _remembered_fragment = lru_cache(maxsize=2048)(_fragment)
