@@ -54,3 +54,26 @@ def test_a_paste_beyond_the_limit_is_cut_with_a_note_and_a_formula_stays_text(tm
     part, row = _grade_and_sheet(tmp_path, paste)
     assert part["raw"].startswith(paste[:MAX_HAND_GRADED_ANSWER]) and "characters in all)" in part["raw"]
     assert row["answer"].startswith("'=HYPERLINK(")  # a spreadsheet shows it as text
+
+
+def test_a_hand_score_given_when_answers_were_cut_still_holds_for_the_whole_answer() -> None:
+    """Before this version a hand-graded answer was kept cut to 1,000 characters with a note; a hand score
+    saved then must still apply when the same essay is graded again and kept whole."""
+    from grader.check.base import CheckResult
+    from grader.core.safe_text import cap_text
+    from grader.grading.grade import PartResult, SubmissionResult
+    from grader.grading.hand_scores import HandScore, apply_hand_scores, part_key
+
+    essay = "Pooling keeps the strongest response in each window. " * 100
+
+    def result(raw: str) -> SubmissionResult:
+        pending = CheckResult("pending", 0.0, "", "pending", "")
+        return SubmissionResult("s001", "graded", [PartResult("pooling", "b", "free", 1.0, 0.0, pending, raw)])
+
+    old_cut = cap_text(essay, MAX_ANSWER_ECHO).strip()  # what the old record, and so the hand score, held
+    scores = {part_key("pooling", "b"): HandScore(0.5, "good", {}, old_cut)}
+    kept = result(essay)
+    assert apply_hand_scores(kept, scores) == []
+    assert kept.parts[0].points == 0.5 and kept.parts[0].result.verdict == "partial"
+    changed = result(essay.replace("strongest", "weakest", 1))  # another answer: the score no longer holds
+    assert apply_hand_scores(changed, scores) == [part_key("pooling", "b")]

@@ -15,6 +15,7 @@ from typing import Any
 
 from grader.check.base import CheckResult
 from grader.core.messages import feedback
+from grader.core.safe_text import MAX_ANSWER_ECHO, cap_text
 from grader.grading.grade import HAND_GRADED, SubmissionResult
 
 HAND_SCORES = "hand-scores.json"
@@ -55,8 +56,17 @@ def hand_scores_json(scores: HandScores) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
+_CUT_NOTE = " characters in all)"  # the end of what cap_text adds
+
+
 def same_answer(a: str | None, b: str | None) -> bool:
-    return (a or "").strip() == (b or "").strip()
+    """Whether two records hold the same answer. One written before hand-graded answers were kept whole (cut
+    to 1,000 characters with a note) is the same as the whole answer it was cut from."""
+    a, b = a or "", b or ""
+    if a.strip() == b.strip():
+        return True
+    return any(cut.strip().endswith(_CUT_NOTE) and cap_text(whole, MAX_ANSWER_ECHO).strip() == cut.strip()
+               for cut, whole in ((a, b), (b, a)))
 
 
 def apply_hand_scores(result: SubmissionResult, scores: dict[str, HandScore]) -> list[str]:
