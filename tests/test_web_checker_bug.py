@@ -71,3 +71,14 @@ def test_a_format_check_that_hits_a_bug_says_so_and_stores_nothing(client):
     assert response.status_code == 200
     assert feedback("internal").split(";")[0] in response.text
     assert _rows(client) == []
+
+
+def test_a_stopping_server_stores_nothing_instead_of_a_pending_answer():
+    """Only a bug inside a check becomes a stored pending answer; a pool that is shutting down raises, so
+    the request fails (and may be retried) with nothing stored and no attempt used."""
+    import asyncio
+
+    pool = worker.WorkerPool(str(HOMEWORK), "web-test-secret", 1)
+    pool.close()
+    with pytest.raises(RuntimeError):
+        asyncio.run(pool.grade("s001", "add", 0, "a", "12"))

@@ -12,6 +12,7 @@ import pytest
 from web_support import (
     SECRET,
     Clock,
+    csrf,
     db_url,  # noqa: F401  (a fixture)
     make_client,
     postgres_server,  # noqa: F401  (a fixture)
@@ -45,7 +46,13 @@ def test_each_student_sees_and_opens_only_their_own_questions(client):
         other = (POOL - set(given)).pop()
         refused = client.get(f"/q/{other}")
         assert refused.status_code == 404 and "not on your problem set" in refused.text
-        assert client.get(f"/q/{(POOL & set(given)).pop()}").status_code == 200
+        mine = (POOL & set(given)).pop()
+        page = client.get(f"/q/{mine}")
+        assert page.status_code == 200
+        token = csrf(page.text)
+        preview = client.post(f"/q/{other}/preview", data={"csrf": token, "part": "a", "text": "12"})
+        assert preview.status_code == 404 and "not on your problem set" in preview.json()["error"]
+        assert client.post(f"/q/{mine}/preview", data={"csrf": token, "part": "a", "text": "12"}).status_code == 200
 
 
 def test_the_gradebook_counts_only_the_questions_a_student_was_given(client):

@@ -254,6 +254,8 @@ async def preview(request: Request) -> Response:
     part_id, text = form.fields.get("part", ""), form.fields.get("text", "")
     if question is None or part_id not in {p.id for p in question.parts}:
         return JSONResponse({"error": "unknown question or part"}, status_code=404)
+    if question not in web.questions_for(identity.student):  # a pool gave this student other questions
+        return JSONResponse({"error": web_message("not-assigned", question=question.id)}, status_code=404)
     if not text.strip():
         return JSONResponse({"empty": True})
     if await _limited(web, identity.student, "check", web.settings.check_limit):
