@@ -355,3 +355,25 @@ def test_the_option_bars_are_drawn_by_a_fork_and_again_here_when_the_fork_dies(m
 
     monkeypatch.setattr(plot_helper, "options_plot_png", dies_in_the_fork)
     assert plot_helper._plots_on_two_cores(summary)[OPTIONS_PLOT] == options_plot_png(items)
+
+
+def test_a_hanging_option_bars_fork_is_stopped_and_the_plot_drawn_here(monkeypatch) -> None:
+    import os
+    import time
+
+    import grader.jobs.plot_helper as plot_helper
+    from grader.report.plots import OPTIONS_PLOT, options_plot_png
+
+    items = [{"question": "q2", "part": "b", "difficulty": 0.1, "point_biserial": -0.2, "flags": [],
+              "options": [{"number": 1, "chosen": 3, "correct": True}, {"number": 2, "chosen": 5, "correct": False}]}]
+    summary = {"scores": [1.0, 2.0], "max_score": 2.0, "items": items}
+    here = os.getpid()
+
+    def hangs_in_the_fork(drawn_items):
+        while os.getpid() != here:
+            time.sleep(1)
+        return options_plot_png(drawn_items)
+
+    monkeypatch.setattr(plot_helper, "options_plot_png", hangs_in_the_fork)
+    monkeypatch.setattr(plot_helper, "FORK_TIMEOUT", 1.0)
+    assert plot_helper._plots_on_two_cores(summary)[OPTIONS_PLOT] == options_plot_png(items)

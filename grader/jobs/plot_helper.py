@@ -13,11 +13,13 @@ missing file.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from typing import Any
 
 from grader.report.plots import HISTOGRAM, ITEM_PLOT, OPTIONS_PLOT, histogram_png, item_plot_png, options_plot_png
 
 ANSWER_TIMEOUT = 60.0
+FORK_TIMEOUT = 30.0  # for the option bars' fork, well inside the caller's wait for the helper
 _WARM_UP = {"scores": [0.0, 1.0], "max_score": 1.0}
 
 
@@ -31,6 +33,26 @@ def _serve(connection: Any) -> None:
     histogram_png(_WARM_UP)
     summary = connection.recv()
     connection.send(_plots_on_two_cores(summary))
+
+
+def _read_all(fd: int, timeout: float) -> bytes | None:
+    """Everything written to the pipe until its writer closes it, or None if that takes over ``timeout``."""
+    import os
+    import select
+    import time
+
+    chunks, deadline = [], time.monotonic() + timeout
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
 
 
 def _plots_on_two_cores(summary: dict[str, Any]) -> dict[str, bytes | None]:
@@ -52,8 +74,9 @@ def _plots_on_two_cores(summary: dict[str, Any]) -> dict[str, bytes | None]:
             os._exit(status)
     os.close(write_end)
     plots = {HISTOGRAM: histogram_png(summary), ITEM_PLOT: item_plot_png(summary["items"])}
-    with os.fdopen(read_end, "rb") as pipe:
-        drawn = pipe.read()
+    drawn = _read_all(read_end, FORK_TIMEOUT)
+    if drawn is None:  # the fork hangs: it is stopped, and the plot drawn here instead
+        os.kill(child, signal.SIGKILL)
     _, status = os.waitpid(child, 0)
     if status != 0 or not drawn:
         plots[OPTIONS_PLOT] = options_plot_png(summary["items"])
