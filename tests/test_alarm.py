@@ -56,15 +56,17 @@ def test_a_check_that_swallows_exceptions_is_stopped_all_the_same(enabled) -> No
 
 
 def test_sympys_evaluation_is_on_again_after_a_timeout_that_cut_its_restore(enabled) -> None:
+    import mpmath
     import sympy
     from sympy.core.parameters import global_parameters
 
     def cut_short():  # as if the repeating alarm landed inside ``with sympy.evaluate(False)``'s finally
         global_parameters.evaluate = False
+        mpmath.mp.prec = 300  # or inside one of evalf's workprec blocks
         _busy(30)
 
     assert alarm.run(cut_short, 0.2) == ("timeout", None)
-    assert global_parameters.evaluate is True
+    assert global_parameters.evaluate is True and mpmath.mp.prec == 53
     assert sympy.Integer(2) + sympy.Integer(3) == 5 and (sympy.Integer(2) + sympy.Integer(3)).is_Integer
 
 

@@ -1,9 +1,9 @@
 """Hostile input for every answer kind added by issue 9: injection, resource exhaustion and garbage.
 
 Each payload goes through ``check_answer`` for each new kind in an empty temporary directory (a payload
-that ran would create the marker file there), and through ``check_part`` (the same check under its time
-limit, in the killable child). It must come back as a verdict, never an exception, never ``correct``, and
-never from running out of a generous time limit: the caps must refuse it first.
+that ran would create the marker file there). It must come back as a verdict, never an exception, never
+``correct``, and well inside a generous time limit (which fails the test rather than hang it): the caps
+must refuse it first.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 import sympy
 
 from grader.check.answer import check_answer
-from grader.check.limits import check_part
+from grader.core.deadline import time_limit
 from tests.kinds_helpers import spec
 
 MARKER = "MARKER"
@@ -84,11 +84,10 @@ COMMON = [
 def test_hostile_input_for_the_new_kinds(kind: str, payload: str, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    result = check_answer(PARTS[kind], payload)  # here, so a payload that ran would leave the marker here
-    # and under a time limit far above what any payload needs: the caps refuse it, not the clock
-    limited = check_part(PARTS[kind], payload, time_limit=20.0)
-    assert limited.note != "timeout", "the payload ran into the time limit: a cap is missing"
-    assert (limited.verdict, limited.note) == (result.verdict, result.note)
+    # here, so a payload that ran would leave the marker here; under a limit far above what any payload
+    # needs (a CallTimeout fails the test): the caps must refuse it, not a clock
+    with time_limit(20.0):
+        result = check_answer(PARTS[kind], payload)
     assert result.verdict in ("invalid", "incorrect", "partial"), (result.verdict, result.feedback[:200])
     assert result.verdict != "correct"
     assert len(result.feedback) < 3000

@@ -28,6 +28,7 @@ from typing import Any
 from grader.check.worker import limit_memory
 
 REPEAT = 0.05  # seconds between alarms once the limit is past
+_MPMATH_PRECISION = 53  # mpmath's default, which nothing in grader changes
 
 _state = {"enabled": False, "armed": False}
 
@@ -83,12 +84,16 @@ def run(function: Callable[[], Any], limit: float) -> tuple[str, Any]:
 
 
 def _settle_after_interrupt() -> None:
-    """Put back the global switches a check may turn off for a while (``with sympy.evaluate(False)``).
+    """Put back the global switches a check may change for a while (``with sympy.evaluate(False)``,
+    mpmath's working precision).
 
     The repeating alarm can land inside the ``finally`` that would have restored one, and this process
     goes on checking other students' parts: none of them may be built with sympy's evaluation off.
     """
+    import mpmath
     from sympy.core.parameters import global_parameters
 
     global_parameters.evaluate = True
     global_parameters.distribute = True
+    global_parameters.exp_is_pow = False
+    mpmath.mp.prec = _MPMATH_PRECISION  # sympy's evalf works at other precisions inside workprec blocks

@@ -108,10 +108,11 @@ def _native(root, exported: ExportedQuestion, plan: PartPlan, variant: Variant, 
     if plan.kind == kinds.NUMERICAL:
         element = _header(root, "numerical", name, body, solution, points, idnumber)
         reference, low, high = numeric_range(spec)
-        _answer(element, "100", decimal_text(reference), tolerance=decimal_text(_half_width(reference, low, high)))
+        half = _half_width(reference, low, high)
+        _answer(element, "100", decimal_text(reference), tolerance=decimal_text(half))
         for mistake in spec.get("mistakes", []):
             value = Fraction(mistake["answer"]) if not isinstance(mistake["answer"], float) else mistake["answer"]
-            if not low <= value <= high:  # Moodle takes the first matching answer, so a mistake never shadows it
+            if abs(value - reference) > half:  # Moodle takes the first matching answer: a mistake never shadows it
                 _answer(element, "0", decimal_text(value), inline_html(mistake["feedback"], "moodle"), tolerance="0")
         for tag, value in (("unitgradingtype", "0"), ("unitpenalty", "0.1000000"), ("showunits", "3"),
                            ("unitsleft", "0")):
@@ -175,10 +176,11 @@ def _half_width(reference: Fraction, low: Fraction, high: Fraction) -> Fraction:
 def _cloze_blank(plan: PartPlan, spec: dict, weight: int) -> str:
     if plan.kind == kinds.NUMERICAL:
         reference, low, high = numeric_range(spec)
-        answers = [f"={decimal_text(reference)}:{decimal_text(_half_width(reference, low, high))}"]
+        half = _half_width(reference, low, high)
+        answers = [f"={decimal_text(reference)}:{decimal_text(half)}"]
         for mistake in spec.get("mistakes", []):
             value = Fraction(mistake["answer"]) if not isinstance(mistake["answer"], float) else mistake["answer"]
-            if not low <= value <= high:
+            if abs(value - reference) > half:
                 answers.append(f"%0%{decimal_text(value)}:0#{cloze_escape(inline_html(mistake['feedback'], 'moodle'))}")
         return f"{{{weight}:NUMERICAL:{'~'.join(answers)}}}"
     if plan.kind in (kinds.CHOICE, kinds.CHECKBOX):
