@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -89,6 +90,15 @@ def _window_text(question: Question, window: str) -> str:
     return f"open until {_stamp(policy.closes)}" if policy.closes else "open"
 
 
+def _feedback_html(text: str) -> Markup:
+    """Stored feedback as the feedback pages show it: Markdown with its math as MathML (no network), the
+    answer in the reveal line as math, what the student typed as code; raw HTML in it is escaped."""
+    from grader.report.feedback import feedback_block
+    from grader.report.math_feedback import feedback_html_fragment
+
+    return Markup(feedback_html_fragment(feedback_block(text))) if text else Markup("")
+
+
 async def question_page(request: Request) -> Response:
     web, identity, refusal = await _student(request)
     if refusal:
@@ -139,6 +149,7 @@ async def _render(request: Request, web: WebApp, student: str, question: Questio
         shown_row = current or (part.rows[-1] if part.rows else None)  # after a fresh variant: the old result
         if shown_row is not None:
             last = {"answer": shown_row.raw, "verdict": shown_row.verdict, "feedback": shown_row.feedback,
+                    "feedback_html": _feedback_html(shown_row.feedback),
                     "note": shown_row.note, "attempt": shown_row.attempt, "previous_variant": current is None,
                     "points": round(part.max_points * row_credit(shown_row, question.homework), 6)}
         parts.append({"id": part.part.id, "type": part.part.type, "points": part.max_points,
