@@ -39,12 +39,9 @@ def evaluate(expression: sympy.Basic, exact: Mapping[str, Any], substitution: Ma
 
     ``substitution`` is the sympy substitution to fall back on (by default, one built from ``exact``).
     """
-    function = compiled(expression) if speed.FAST else None
-    if function is not None:
-        try:
-            return _to_sympy(function(_inputs(exact, expression)))
-        except (NotExact, ZeroDivisionError, OverflowError, ValueError, TypeError):
-            pass
+    value = _python_value(expression, exact)
+    if value is not _NEEDS_SYMPY:
+        return _to_sympy(value)
     if substitution is None:
         substitution = {sympy.Symbol(name): value for name, value in exact.items() if value is not None}
     return expression.xreplace(substitution)
@@ -56,14 +53,22 @@ def exact_value(expression: sympy.Basic, exact: Mapping[str, Any]) -> int | Frac
     For callers that turn the value into a Fraction anyway: it is the number ``evaluate`` would wrap
     in a sympy Integer or Rational. None (sympy must decide) for a fallback, a division by zero or a truth value.
     """
+    value = _python_value(expression, exact)
+    return None if value is _NEEDS_SYMPY or isinstance(value, bool) else value
+
+
+_NEEDS_SYMPY = object()
+
+
+def _python_value(expression: sympy.Basic, exact: Mapping[str, Any]) -> Exact | object:
+    """The compiled function's value for these parameters, or ``_NEEDS_SYMPY`` when it does not cover them."""
     function = compiled(expression) if speed.FAST else None
     if function is None:
-        return None
+        return _NEEDS_SYMPY
     try:
-        value = function(_inputs(exact, expression))
+        return function(_inputs(exact, expression))
     except (NotExact, ZeroDivisionError, OverflowError, ValueError, TypeError):
-        return None
-    return None if isinstance(value, bool) else value
+        return _NEEDS_SYMPY
 
 
 def _inputs(exact: Mapping[str, Any], expression: sympy.Basic) -> dict[str, Exact]:
