@@ -13,11 +13,10 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from web_support import ROOT, free_port
+from web_support import ROOT, free_port, wait_for_server
 
 from grader import load_bank, make_variant
 from grader.check.registry import REGISTRY
@@ -53,16 +52,9 @@ def server(tmp_path_factory):
     process = subprocess.Popen([sys.executable, "-m", "grader.cli", "serve", str(CNN), "--roster", str(ROSTER),
                                 "--db", database, "--port", str(port), "--jobs", "1"],
                                env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
-            break
-        except OSError:
-            if time.time() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"grader serve did not start: {process.stdout.read().decode()[-2000:]}")
-            time.sleep(0.2)
+    if not wait_for_server(base, process, 60):
+        process.kill()
+        pytest.fail(f"grader serve did not start: {process.stdout.read().decode()[-2000:]}")
     rows = {row["student_id"]: row for row in csv.DictReader((folder / "links.csv").open(encoding="utf-8"))}
     yield {"base": base, "link": rows[STUDENT]["link"]}
     process.terminate()
@@ -111,7 +103,6 @@ def press(driver, action: str) -> None:
     node then "does not belong to the document" and the click never happened, so it is looked up again.
     The same message while waiting for the new page means the old one is gone.
     """
-    import time
 
     from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By

@@ -118,10 +118,9 @@ def test_several_server_processes_share_sessions_and_answers(tmp_path):
     """grader serve --workers 2: requests on fresh connections land on either process and agree."""
     import re
     import signal
-    import urllib.request
 
     import httpx
-    from web_support import free_port, reference
+    from web_support import free_port, reference, wait_for_server
 
     from grader.web.links import student_link
 
@@ -133,14 +132,7 @@ def test_several_server_processes_share_sessions_and_answers(tmp_path):
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
-                break
-            except OSError:
-                assert time.time() < deadline and server.poll() is None, "grader serve --workers 2 did not start"
-                time.sleep(0.3)
+        assert wait_for_server(base, server, 90), "grader serve --workers 2 did not start"
         fresh = {"connection": "close"}  # a new connection per request, so both processes serve this student
         with httpx.Client(base_url=base, headers=fresh, follow_redirects=True) as client:
             assert client.get(student_link("", SECRET, "s001", "")).status_code == 200

@@ -174,3 +174,19 @@ def variant(bank_path: Path, question: str, student: str, round_: int = 0):
 
 def visible_text(page_html: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", page_html))
+
+
+def wait_for_server(base: str, process, seconds: float) -> bool:
+    """True once ``base``/healthz answers; False if ``seconds`` pass or the server process ends first."""
+    import time
+    import urllib.request
+
+    deadline = time.time() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
+            return True
+        except OSError:
+            if time.time() > deadline or process.poll() is not None:
+                return False
+            time.sleep(0.2)
