@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sympy
@@ -23,18 +22,11 @@ import grader.check.types  # noqa: F401  (registers the checkers)
 import grader.check.worker as worker
 from grader.check.answer import check_answer
 from grader.check.base import VERDICTS, CheckResult
-from grader.check.registry import REGISTRY
+from tests.kinds_helpers import spec
 
 MARKER = "MARKER"
 TIME_LIMIT = 2.0
 x, y = sympy.Symbol("x"), sympy.Symbol("y")
-
-
-def spec(kind: str, answer: Any = None, **settings: Any) -> dict:
-    checker = REGISTRY.get(kind)
-    part: dict[str, Any] = {"type": kind, "mistakes": [], **settings}
-    part["answer"] = checker.reference(answer, part) if checker.needs_answer else None
-    return part
 
 
 SPECS = {

@@ -18,21 +18,12 @@ import grader.check.types  # noqa: F401  (registers the checkers)
 from grader.check.answer import check_answer
 from grader.check.base import CheckResult
 from grader.check.registry import REGISTRY
+from tests.kinds_helpers import spec
 
 x = sympy.Symbol("x")
 H, K = sympy.Symbol("H"), sympy.Symbol("K")
 k1, k2, k3 = sympy.Symbol("k1"), sympy.Symbol("k2"), sympy.Symbol("k3")
 SIR = {name: sympy.Symbol(name) for name in ("S", "I", "N", "E", "Q", "O")}  # also sympy's own names
-
-
-def spec(kind: str, answer: Any = None, mistakes: tuple[tuple[Any, str, str], ...] = (), **settings: Any) -> dict:
-    """A resolved part spec: reference and mistakes normalised by the checker, as make_variant does."""
-    checker = REGISTRY.get(kind)
-    part: dict[str, Any] = {"type": kind, **settings}
-    part["answer"] = checker.reference(answer, part) if checker.needs_answer else None
-    part["mistakes"] = [{"answer": checker.reference(value, part), "note": note, "feedback": message}
-                        for value, note, message in mistakes]
-    return part
 
 
 def check(part: dict, raw: Any) -> CheckResult:
