@@ -263,3 +263,19 @@ def test_a_one_by_one_matrix_is_still_explained_and_a_right_row_for_a_column_is_
     assert check_answer(single, "[[6]]").note == "derived:matrix:scalar"  # 1×1: its transpose is itself
     column = {"type": "matrix", "id": "m", "answer": sympy.ImmutableMatrix([[1], [2], [3]]), "mistakes": []}
     assert check_answer(column, "[[1, 2, 3]]").note == "vector-orientation"
+
+
+def test_a_scalar_multiple_is_named_only_when_every_cell_has_exactly_the_same_factor() -> None:
+    from grader.check.misconceptions.matrices import _scalar
+
+    reference = sympy.ImmutableMatrix([[987654321, 2], [8979, 4]])
+    assert _scalar(reference * 3, reference) == 3
+    assert _scalar(reference / 2, reference) == sympy.Rational(1, 2)
+    # a near multiple is not a multiple: these ratios are 13717421/109739369 (close to 1/8) and 1/8
+    near = sympy.ImmutableMatrix([[123456789, sympy.Rational(1, 4)], [sympy.Rational(8979, 8), sympy.Rational(1, 2)]])
+    assert _scalar(near, reference) is None
+    # an exact ratio is kept exactly, never turned into radicals
+    odd = sympy.ImmutableMatrix([[-1177 * 987654321, -1177 * 2], [-1177 * 8979, -1177 * 4]]) / 8979
+    assert _scalar(odd, reference) == sympy.Rational(-1177, 8979)
+    # a decimal the student typed still reads as the simple factor it stands for
+    assert _scalar(reference * sympy.Float(0.5), reference) == sympy.Rational(1, 2)

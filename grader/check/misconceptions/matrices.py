@@ -199,5 +199,10 @@ def _scalar(value: Matrix, reference: Matrix) -> sympy.Basic | None:
             if a != 0:
                 return None
             continue
-        ratios.add(sympy.nsimplify(a / b))
-    return ratios.pop() if len(ratios) == 1 else None
+        ratio = a / b
+        # an exact ratio is itself: nsimplify would turn 13717421/109739369 into 1/8, or -1177/8979 into a
+        # product of radicals; only a decimal the student typed is read as the simple number it stands for
+        ratios.add(ratio if ratio.is_Rational else sympy.nsimplify(ratio))
+        if len(ratios) > 1:
+            return None  # not one factor: the other cells cannot make it one
+    return ratios.pop() if ratios else None
