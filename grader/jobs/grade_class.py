@@ -208,7 +208,7 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
                 if batched.get(student_id) is not None:
                     results[student_id] = batched[student_id]
                     continue
-                    # a student whose batch failed is graded as without batches: the loss of the batch, perhaps
+                # a student whose batch failed is graded as without batches: the loss of the batch, perhaps
                 # to a neighbour's submission, is not counted against them
                 results[student_id] = _collect(bank, secret, student_id, path, out_dir, futures[student_id], schedule,
                                                name=names.get(student_id, ""), on_roster=on_roster(student_id))
