@@ -56,17 +56,13 @@ def hand_scores_json(scores: HandScores) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
-_CUT_NOTE = " characters in all)"  # the end of what cap_text adds
-
-
 def same_answer(a: str | None, b: str | None) -> bool:
     """Whether two records hold the same answer. One written before hand-graded answers were kept whole (cut
     to 1,000 characters with a note) is the same as the whole answer it was cut from."""
     a, b = a or "", b or ""
     if a.strip() == b.strip():
         return True
-    return any(cut.strip().endswith(_CUT_NOTE) and cap_text(whole, MAX_ANSWER_ECHO).strip() == cut.strip()
-               for cut, whole in ((a, b), (b, a)))
+    return cap_text(a, MAX_ANSWER_ECHO).strip() == b.strip() or cap_text(b, MAX_ANSWER_ECHO).strip() == a.strip()
 
 
 def apply_hand_scores(result: SubmissionResult, scores: dict[str, HandScore]) -> list[str]:
