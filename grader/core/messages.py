@@ -62,13 +62,13 @@ def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def literal(text: str) -> str:
+def literal(text: str, fence: str = "``") -> str:
     """A student's text quoted in a message as a Markdown code span, so the feedback page shows it as typed:
     ``*3*`` or ``[x](y)`` in a message is not emphasis or a link, and ``1+1`` is not read as the formula 2
     (the fence is two backticks at least: a one-backtick span is an answer that the feedback HTML shows as
-    math, grader.report.math_feedback). No backtick inside can end the span."""
+    math, grader.report.math_feedback). No backtick inside can end the span, and a line break becomes a
+    space (Markdown reads a carriage return as a new line, where ``# x`` would start a heading)."""
     text = text.replace("\r", " ").replace("\n", " ")
-    fence = "``"
     while fence in text:
         fence += "`"
     pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) or not text.strip() else ""

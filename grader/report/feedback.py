@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import html
 from functools import lru_cache
 
+from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 from grader.bank.model import Bank
 from grader.bank.templates import points as pts
 from grader.core import speed
+from grader.core.messages import literal
 from grader.documents.pages import html_layouts, layouts
 from grader.grading.grade import PartResult, SubmissionResult
 from grader.report.math_feedback import feedback_html_fragment
@@ -19,18 +20,9 @@ VERDICT_MARKS = {"correct": "✔ correct", "incorrect": "✘ incorrect", "partia
 
 
 def code_span(text: str | None) -> str:
-    """Student text as a Markdown code span that no backtick inside can break.
-
-    Line breaks become spaces: Markdown reads a carriage return as a new line, where ``# x`` would
-    start a heading.
-    """
-    text = (text or "").replace("\r", " ").replace("\n", " ")
-    if not text.strip():
-        return "*(blank)*"
-    fence = "`"
-    while fence in text:
-        fence += "`"
-    return f"{fence} {text} {fence}"
+    """The student's answer as a Markdown code span, exactly as typed (``literal`` with one backtick: the
+    heading's answer is never read as math anyway)."""
+    return literal(text or "", fence="`") if (text or "").strip() else "*(blank)*"
 
 
 def split_feedback(message: str) -> tuple[str, str]:
@@ -60,7 +52,7 @@ def _part_heading_html(part: PartResult) -> str:
     text = (part.raw or "").replace("\r", " ").replace("\n", " ")
     if not text.strip():
         return heading + "<p>Your answer: <em>(blank)</em></p>\n"
-    code = html.escape(text.replace("\0", "\ufffd"), quote=False).replace('"', "&quot;")  # as Markdown escapes code
+    code = escapeHtml(text.replace("\0", "\ufffd"))  # as Markdown escapes a code span
     return heading + f"<p>Your answer: <code>{code}</code></p>\n"
 
 

@@ -93,13 +93,15 @@ def _feedback_markdown():
     """The problem sets' Markdown renderer, with one change: a code span fenced by a single backtick
     (an answer, the reveal line) becomes math when our parser reads it; a longer fence (``literal``: what
     the student typed, quoted in a message) stays code, shown as typed."""
+    from markdown_it.common.utils import escapeHtml
+
     from grader.documents.render import new_markdown
 
     md = new_markdown()
 
     def code_inline(renderer, tokens, index, options, env) -> str:  # noqa: ARG001 - markdown-it's signature
         token = tokens[index]
-        escaped = html.escape(token.content, quote=False).replace('"', "&quot;")  # as markdown-it escapes
+        escaped = escapeHtml(token.content)  # as markdown-it's own code_inline rule writes it
         whole = f"<code>{escaped}</code>"
         if token.markup != "`" or not 1 <= len(escaped) <= MAX_MATH_SPAN:
             return whole
