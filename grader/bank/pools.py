@@ -102,18 +102,21 @@ def assigned_question_ids(bank: Bank, secret: str, student_id: str) -> set[str]:
 
 def assigned_questions(bank: Bank, secret: str, student_id: str) -> list[Question]:
     """The questions this student was given, in the bank's order."""
-    if not getattr(bank, "pools", ()):
-        return list(bank.questions)
-    given = assigned_question_ids(bank, secret, student_id)
-    return [question for question in bank.questions if question.id in given]
+    return assignment(bank, secret, student_id)[0]
 
 
 def not_assigned(bank: Bank, secret: str, student_id: str) -> list[str]:
     """Ids of the questions this student was never given (empty for a bank without pools)."""
+    return assignment(bank, secret, student_id)[1]
+
+
+def assignment(bank: Bank, secret: str, student_id: str) -> tuple[list[Question], list[str]]:
+    """(the questions this student was given, the ids of those they were not): both from one draw."""
     if not getattr(bank, "pools", ()):
-        return []
+        return list(bank.questions), []
     given = assigned_question_ids(bank, secret, student_id)
-    return [question.id for question in bank.questions if question.id not in given]
+    return ([question for question in bank.questions if question.id in given],
+            [question.id for question in bank.questions if question.id not in given])
 
 
 def pool_of(bank: Bank, question_id: str) -> Pool | None:

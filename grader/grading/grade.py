@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from grader.bank.fingerprint import bank_fingerprint
 from grader.bank.model import Bank
-from grader.bank.pools import assigned_questions, not_assigned
+from grader.bank.pools import assignment
 from grader.bank.resolved_cache import check_memo, remember
 from grader.bank.variant import make_variant
 from grader.check.base import CheckResult
@@ -72,9 +72,9 @@ class SubmissionResult:
 def grade_submission(bank: Bank, secret: str, submission: Submission) -> SubmissionResult:
     result = SubmissionResult(submission.student_id, "graded", warnings=list(submission.warnings),
                               source=submission.source, bank_fingerprint=bank_fingerprint(bank))
-    result.not_assigned = not_assigned(bank, secret, submission.student_id)
+    given, result.not_assigned = assignment(bank, secret, submission.student_id)
     todo = []
-    for question in assigned_questions(bank, secret, submission.student_id):
+    for question in given:
         graded_parts = answers_file_parts(question)  # code parts are graded from the notebook by otter
         if not graded_parts:
             continue
@@ -121,8 +121,7 @@ def empty_result(bank: Bank, student_id: str, status: str, message: str, source:
                               bank_fingerprint=bank_fingerprint(bank))
     questions = bank.questions
     if secret is not None:
-        result.not_assigned = not_assigned(bank, secret, student_id)
-        questions = assigned_questions(bank, secret, student_id)
+        questions, result.not_assigned = assignment(bank, secret, student_id)
     for question in questions:
         for part in answers_file_parts(question):
             # The reason is said once, at the top; hand-graded parts wait for a hand-in, they are not wrong.

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from grader.bank.homework import HomeworkPolicy
 from grader.bank.model import Bank, Part, Question
-from grader.bank.pools import assigned_questions, not_assigned
+from grader.bank.pools import assignment
 from grader.check.base import CheckResult
 from grader.check.registry import answers_file_parts
 from grader.grading.grade import PartResult, SubmissionResult, empty_result
@@ -144,8 +144,7 @@ def student_result(bank: Bank, student: str, rows: list[AnswerRow], now: dt.date
     result = SubmissionResult(student, "graded", source="web")
     questions = bank.questions
     if secret is not None:
-        result.not_assigned = not_assigned(bank, secret, student)
-        questions = assigned_questions(bank, secret, student)
+        questions, result.not_assigned = assignment(bank, secret, student)
     for question in questions:
         standing = question_standing(bank, question, [r for r in rows if r.question == question.id], now)
         for part in standing.parts:
