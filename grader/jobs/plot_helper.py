@@ -13,7 +13,10 @@ missing file.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import select
 import signal
+import time
 from typing import Any
 
 from grader.report.plots import HISTOGRAM, ITEM_PLOT, OPTIONS_PLOT, histogram_png, item_plot_png, options_plot_png
@@ -37,10 +40,6 @@ def _serve(connection: Any) -> None:
 
 def _read_all(fd: int, timeout: float) -> bytes | None:
     """Everything written to the pipe until its writer closes it, or None if that takes over ``timeout``."""
-    import os
-    import select
-    import time
-
     chunks, deadline = [], time.monotonic() + timeout
     try:
         while True:
@@ -58,8 +57,6 @@ def _read_all(fd: int, timeout: float) -> bytes | None:
 def _plots_on_two_cores(summary: dict[str, Any]) -> dict[str, bytes | None]:
     """``class_plots``, with the option bars (the slowest, a panel per part) drawn by a fork of this
     warmed-up helper while it draws the other two; if the fork fails, drawn here after them."""
-    import os
-
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # the fork: draw, hand the bytes over, leave without running anything of the parent's
