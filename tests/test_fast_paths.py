@@ -334,15 +334,21 @@ def test_the_plot_helper_draws_the_same_pngs_and_falls_back_when_it_is_gone() ->
     assert gone.plots() == expected
 
 
+
+def _one_choice_summary() -> tuple[dict, list[dict]]:
+    """A class summary with one choice part: what the option-bars plot draws."""
+    items = [{"question": "q2", "part": "b", "difficulty": 0.1, "point_biserial": -0.2, "flags": [],
+              "options": [{"number": 1, "chosen": 3, "correct": True}, {"number": 2, "chosen": 5, "correct": False}]}]
+    return {"scores": [1.0, 2.0], "max_score": 2.0, "items": items}, items
+
+
 def test_the_option_bars_are_drawn_by_a_fork_and_again_here_when_the_fork_dies(monkeypatch) -> None:
     import os
 
     import grader.jobs.plot_helper as plot_helper
     from grader.report.plots import OPTIONS_PLOT, options_plot_png
 
-    items = [{"question": "q2", "part": "b", "difficulty": 0.1, "point_biserial": -0.2, "flags": [],
-              "options": [{"number": 1, "chosen": 3, "correct": True}, {"number": 2, "chosen": 5, "correct": False}]}]
-    summary = {"scores": [1.0, 2.0], "max_score": 2.0, "items": items}
+    summary, items = _one_choice_summary()
     assert plot_helper._plots_on_two_cores(summary) == plot_helper.class_plots(summary)
     no_options = {**summary, "items": [{**items[0], "options": []}]}
     assert plot_helper._plots_on_two_cores(no_options)[OPTIONS_PLOT] is None
@@ -364,9 +370,7 @@ def test_a_hanging_option_bars_fork_is_stopped_and_the_plot_drawn_here(monkeypat
     import grader.jobs.plot_helper as plot_helper
     from grader.report.plots import OPTIONS_PLOT, options_plot_png
 
-    items = [{"question": "q2", "part": "b", "difficulty": 0.1, "point_biserial": -0.2, "flags": [],
-              "options": [{"number": 1, "chosen": 3, "correct": True}, {"number": 2, "chosen": 5, "correct": False}]}]
-    summary = {"scores": [1.0, 2.0], "max_score": 2.0, "items": items}
+    summary, items = _one_choice_summary()
     here = os.getpid()
 
     def hangs_in_the_fork(drawn_items):
