@@ -99,3 +99,16 @@ def test_moodle_math_is_left_for_mathjax() -> None:
     assert moodle_math("a < b", display=False) == r"\(a &lt; b\)"
     assert moodle_math("x^2", display=True) == r"\[x^2\]"
     assert to_html("$H' = H - K + 1$", "moodle") == r'<p><span class="math inline">\(H' + "' = H - K + 1\\)</span></p>"
+
+
+def test_moodle_keeps_a_mistake_that_lies_outside_its_own_narrower_tolerance() -> None:
+    """Just below a power of ten a range by figures is lopsided (9.995 to 10.05 for 10.0): Moodle's one
+    tolerance is the narrow side, so a declared mistake at 10.03 is outside it and must keep its feedback."""
+    from grader.export.mapping import NUMERICAL, PartPlan
+    from grader.export.moodle import _cloze_blank
+
+    spec = {"type": "number", "answer": Fraction(9996, 1000), "sigfigs": 3,
+            "mistakes": [{"answer": Fraction(1003, 100), "note": "off", "feedback": "Off by a little."}]}
+    blank = _cloze_blank(PartPlan(None, NUMERICAL), spec, 1)
+    assert blank.startswith("{1:NUMERICAL:=10:0.005~")
+    assert "%0%10.03:0#Off by a little." in blank
