@@ -193,6 +193,13 @@ def resolve_plain_scalar(value: str) -> Any:
 
 def parse_text(text: str, file: str, *, answers_mode: bool = False) -> Document:
     """Parse one YAML (or JSON) document strictly; raise YamlError with a position."""
+    if answers_mode:
+        from grader.core import speed
+
+        if speed.FAST:
+            simple = parse_simple_answers(text, file)
+            if simple is not None:
+                return simple
     _check_tabs(text)
     try:
         events = list(yaml.parse(text, Loader=_EVENT_LOADER))
@@ -221,3 +228,89 @@ def load_file(path: str, *, answers_mode: bool = False, max_bytes: int = MAX_BAN
     with open(path, "rb") as handle:
         raw = handle.read(max_bytes + 1)
     return parse_text(decode_text(raw, max_bytes), str(path), answers_mode=answers_mode)
+
+
+# ----- the usual answers file, read without the YAML parser ----------------------------------------------
+# Most answers files are question ids at the left margin, each with its parts indented under it, one
+# scalar per line ("a: 28", "b: \"[[1, 0], [0, 1]]\"", "c:"), and comments. For exactly that shape the
+# lines are read directly, with the same data and positions as the parser gives (tests/test_yamlload_fast.py
+# compares the two); anything else (flow lists, block text, escapes, tabs, anchors, odd characters,
+# duplicates, "null" as a key, ...) returns None and goes through the parser, which has the rules and the
+# messages.
+
+_SIMPLE_LINE = re.compile(r"( *)([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?:( +)(.*))?$")
+# what YAML reads as text as written: printable, no line-break characters other than \n, no BOM, no tab
+_SIMPLE_TEXT = re.compile("[\n\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
+_PLAIN_START_NOT = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NO_VALUE = object()  # a line that is not one of the simple values
+
+
+def _simple_value(rest: str) -> Any:
+    """The value of what follows "key: " on one line, or _NO_VALUE when the parser must decide."""
+    if not rest or rest[0] == "#":
+        return None
+    if rest[0] in "\"'":
+        end = rest.find(rest[0], 1)
+        if end < 0:
+            return _NO_VALUE
+        content, after = rest[1:end], rest[end + 1:]
+        if "\\" in content and rest[0] == '"':
+            return _NO_VALUE
+        if after.strip(" ") and not (after[0] == " " and after.lstrip(" ")[0] == "#"):
+            return _NO_VALUE
+        return content
+    if rest[0] in _PLAIN_START_NOT and not (rest[0] == "-" and rest[1:2] not in ("", " ", "-")):
+        return _NO_VALUE
+    comment = rest.find(" #")
+    value = (rest if comment < 0 else rest[:comment]).rstrip(" ")
+    if ": " in value or value.endswith(":"):
+        return _NO_VALUE
+    return None if value in ("~", "null") else value
+
+
+def parse_simple_answers(text: str, file: str) -> Document | None:
+    """An answers file of the usual shape (above), as ``parse_text`` reads it; None for any other file."""
+    if not _SIMPLE_TEXT.fullmatch(text):
+        return None
+    data: dict[str, Any] = {}
+    positions: dict[Path, tuple[int, int]] = {}
+    question: str | None = None  # the question whose parts are being read (its value is a mapping)
+    indent = 0  # of that question's parts
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip(" ")
+        if not stripped or stripped[0] == "#":
+            continue
+        match = _SIMPLE_LINE.match(line)
+        if match is None:
+            return None
+        spaces, key, gap, rest = match.groups()
+        if key == "null":
+            return None
+        value = _simple_value(rest or "")
+        if value is _NO_VALUE:
+            return None
+        # of the value (1-based); a missing value is placed right after the colon
+        column = len(spaces) + len(key) + 2 + (len(gap) if rest and rest[0] != "#" else 0)
+        if not spaces:  # a question id
+            if key in data:
+                return None
+            if not positions:
+                positions[()] = (number, 1)
+            data[key] = value
+            positions[(key,)] = (number, column)
+            question, indent = (key, 0) if value is None else (None, 0)
+            continue
+        if question is None or (indent and len(spaces) != indent):
+            return None  # under a value, or at another depth: the parser knows what it is
+        parts = data[question]
+        if parts is None:  # the first part: the question's value is a mapping, which starts here
+            parts = data[question] = {}
+            indent = len(spaces)
+            positions[(question,)] = (number, indent + 1)
+        if key in parts:
+            return None
+        parts[key] = value
+        positions[(question, key)] = (number, column)
+    if not positions:
+        return None
+    return Document(data, file, positions, {}, text)
