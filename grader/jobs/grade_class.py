@@ -11,6 +11,7 @@ without one).
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import time
@@ -25,7 +26,7 @@ from grader.check import alarm
 from grader.check.worker import MEMORY_LIMIT_BYTES
 from grader.core import jsontext, speed
 from grader.core.errors import GraderError
-from grader.core.files import safe_name, write_atomic
+from grader.core.files import safe_name, write_atomic, write_staged
 from grader.core.messages import format_error
 from grader.core.safe_text import terminal_text
 from grader.course.roster import Student
@@ -111,6 +112,7 @@ def grade_file(bank: Bank, secret: str, student_id: str, path: Path | None) -> S
                             "the submission is kept and will be regraded.", str(path), secret=secret)
 
 
+GC_THRESHOLDS = (20_000, 50, 100)  # Python's are (700, 10, 10)
 _worker_bank: Bank | None = None
 _pool_bank: Bank | None = None  # the bank grade_all is grading with, for workers forked from this process
 
@@ -123,6 +125,10 @@ def _init_worker(bank_path: str) -> None:
     _worker_bank = inherited if inherited is not None and str(inherited.path) == bank_path else load_bank(bank_path)
     if speed.FAST:  # pebble kills this process when a batch overruns: symbolic parts may be checked here first
         alarm.enable(memory_headroom=MEMORY_LIMIT_BYTES)
+        # the bank, sympy and the rest loaded so far live as long as the worker: the collector need not walk
+        # them again and again, and it runs less often (grading makes few cycles)
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
 
 
 def grade_and_write(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path,
@@ -140,8 +146,13 @@ def grade_and_write(bank: Bank, secret: str, student_id: str, path: Path | None,
     return result
 
 
+def _write_in_stage() -> Callable[[Path, str | bytes], Path]:
+    """How a student's files are written: every one goes into the run's staging folder."""
+    return write_staged if speed.FAST else write_atomic
+
+
 def write_record(bank: Bank, result: SubmissionResult, out_dir: Path, on_roster: bool) -> None:
-    write_atomic(record_path(out_dir, result.student_id), record_json(bank, result, on_roster))
+    _write_in_stage()(record_path(out_dir, result.student_id), record_json(bank, result, on_roster))
 
 
 def _grade_in_worker(secret: str, student_id: str, path: str | None, out_dir: str,
@@ -286,12 +297,13 @@ def grade_class(bank: Bank, secret: str, students: list[Student], submission_pat
 
 
 def write_student_outputs(bank: Bank, result: SubmissionResult, out_dir: Path) -> None:
+    """One student's feedback and results.json, into ``out_dir``: a staging folder (grader.jobs.staging)."""
     name = safe_name(result.student_id)
-    markdown = feedback_markdown(bank, result)
-    write_atomic(out_dir / "feedback" / f"{name}.md", markdown)
-    write_atomic(out_dir / "feedback" / f"{name}.html", feedback_html(bank, result))
-    write_atomic(out_dir / "results" / name / "results.json",
-                 jsontext.dumps(results_json(bank, result), indent=2, ensure_ascii=False) + "\n")
+    write = _write_in_stage()
+    write(out_dir / "feedback" / f"{name}.md", feedback_markdown(bank, result))
+    write(out_dir / "feedback" / f"{name}.html", feedback_html(bank, result))
+    write(out_dir / "results" / name / "results.json",
+          jsontext.dumps(results_json(bank, result), indent=2, ensure_ascii=False) + "\n")
 
 
 def write_class_outputs(bank: Bank, students: list[Student], results: dict[str, SubmissionResult],
