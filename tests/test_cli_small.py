@@ -96,3 +96,21 @@ def test_demo_options_have_help_and_jobs_defaults_agree():
         assert len(line.split()) > 3, f"demo {option} has no help: {line!r}"
     defaults = [re.search(r"--jobs[^\[]*\[default: (\d+);", text, re.S) for text in (demo, grade)]
     assert all(defaults) and defaults[0].group(1) == defaults[1].group(1)
+
+
+@pytest.mark.parametrize(("body", "code", "out", "err"), [
+    ("print('x' * 70, file=sys.stdout); [print(i) for i in range(50000)]", 0, "49999\n", ""),
+    ("atexit.register(lambda: print('cleaned up'))", 0, "cleaned up\n", ""),
+    ("raise SystemExit(2)", 2, "", ""),
+    ("raise SystemExit('no such folder')", 1, "", "no such folder\n"),
+    ("threading.Thread(target=lambda: (time.sleep(0.5), print('thread done'))).start()", 0, "thread done\n", ""),
+])
+def test_the_console_script_exits_quickly_but_keeps_output_codes_and_cleanup(body, code, out, err):
+    # grader.cli.run skips the interpreter's teardown: nothing written, no exit code, no exit handler, and
+    # no running thread may be lost on the way out
+    script = ("import atexit, sys, threading, time\nimport grader.cli as cli\n"
+              f"def main():\n    {body}\ncli.main = main\ncli.run()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == code, done.stderr
+    assert done.stdout.endswith(out)
+    assert done.stderr.endswith(err)

@@ -335,6 +335,39 @@ def test_the_plot_helper_draws_the_same_pngs_and_falls_back_when_it_is_gone() ->
 
 
 
+def test_option_bars_laid_out_from_the_bank_beforehand_are_the_same_png() -> None:
+    from grader.grading.grade import grade_submission
+    from grader.grading.submission import read_submission
+    from grader.jobs.plot_helper import PlotHelper, class_plots
+    from grader.report.item_analysis import option_panels as bank_panels
+    from grader.report.plots import OPTIONS_PLOT, OptionsFigure, option_panels
+    from grader.report.summary import class_summary
+
+    bank = load_bank(BANK)
+    results = {path.stem: grade_submission(bank, SECRET, read_submission(path, bank, path.stem))
+               for path in sorted((ROOT / "submissions").glob("s00[1-4].yaml"))}
+    summary = class_summary(bank, results)
+    panels = bank_panels(bank)
+    assert panels and panels == option_panels(summary["items"])  # else the layout made early is never used
+    expected = class_plots(summary)
+    helper = PlotHelper()
+    helper.prepare(panels)
+    helper.start(summary)
+    assert helper.plots() == expected
+    wrong = PlotHelper()  # laid out for other panels: drawn afresh, the same bytes
+    wrong.prepare(panels[:1])
+    wrong.start(summary)
+    assert wrong.plots() == expected
+    # the bars are the share of the students who chose each option, on one fixed scale
+    figure = OptionsFigure(panels)
+    figure.png(summary["items"])
+    shown = [item for item in summary["items"] if item.get("options")]
+    assert [[bar.get_height() for bar in bars] for bars in figure.bars] == \
+        [[option["share"] or 0.0 for option in item["options"]] for item in shown]
+    assert all(0.0 <= option["share"] <= 1.0 for item in shown for option in item["options"])
+    assert expected[OPTIONS_PLOT].startswith(b"\x89PNG")
+
+
 def _one_choice_summary() -> tuple[dict, list[dict]]:
     """A class summary with one choice part: what the option-bars plot draws."""
     items = [{"question": "q2", "part": "b", "difficulty": 0.1, "point_biserial": -0.2, "flags": [],
@@ -354,10 +387,10 @@ def test_the_option_bars_are_drawn_by_a_fork_and_again_here_when_the_fork_dies(m
     assert plot_helper._plots_on_two_cores(no_options)[OPTIONS_PLOT] is None
     here = os.getpid()
 
-    def dies_in_the_fork(drawn_items):
+    def dies_in_the_fork(drawn_items, prepared=None):
         if os.getpid() != here:
             os._exit(3)
-        return options_plot_png(drawn_items)
+        return options_plot_png(drawn_items, prepared)
 
     monkeypatch.setattr(plot_helper, "options_plot_png", dies_in_the_fork)
     assert plot_helper._plots_on_two_cores(summary)[OPTIONS_PLOT] == options_plot_png(items)
@@ -373,10 +406,10 @@ def test_a_hanging_option_bars_fork_is_stopped_and_the_plot_drawn_here(monkeypat
     summary, items = _one_choice_summary()
     here = os.getpid()
 
-    def hangs_in_the_fork(drawn_items):
+    def hangs_in_the_fork(drawn_items, prepared=None):
         while os.getpid() != here:
             time.sleep(1)
-        return options_plot_png(drawn_items)
+        return options_plot_png(drawn_items, prepared)
 
     monkeypatch.setattr(plot_helper, "options_plot_png", hangs_in_the_fork)
     monkeypatch.setattr(plot_helper, "FORK_TIMEOUT", 1.0)

@@ -38,6 +38,7 @@ from grader.jobs.batches import grade_batches
 from grader.jobs.plot_helper import start_plot_helper
 from grader.report.feedback import feedback_html, feedback_markdown
 from grader.report.gradescope import results_json
+from grader.report.item_analysis import option_panels
 
 if TYPE_CHECKING:
     from grader.jobs.plot_helper import PlotHelper
@@ -277,6 +278,8 @@ def grade_class(bank: Bank, secret: str, students: list[Student], submission_pat
             on_total(len(items))
         started = time.time()
         helper = helper or start_plot_helper(jobs)  # matplotlib starts while the students are graded
+        if helper is not None:
+            helper.prepare(option_panels(bank))
         graded = grade_all(bank, secret, items, stage.path, jobs, progress, notes,
                            {s.id: s.name for s in students}, roster)  # each record is written with its student
         results = stage.finish(bank, students, graded, write_student_outputs)

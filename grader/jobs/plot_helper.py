@@ -19,7 +19,16 @@ import signal
 import time
 from typing import Any
 
-from grader.report.plots import HISTOGRAM, ITEM_PLOT, OPTIONS_PLOT, histogram_png, item_plot_png, options_plot_png
+from grader.report.plots import (
+    HISTOGRAM,
+    ITEM_PLOT,
+    OPTIONS_PLOT,
+    OptionsFigure,
+    Panels,
+    histogram_png,
+    item_plot_png,
+    options_plot_png,
+)
 
 ANSWER_TIMEOUT = 60.0
 FORK_TIMEOUT = 30.0  # for the option bars' fork, well inside the caller's wait for the helper
@@ -34,8 +43,11 @@ def class_plots(summary: dict[str, Any]) -> dict[str, bytes | None]:
 
 def _serve(connection: Any) -> None:
     histogram_png(_WARM_UP)
-    summary = connection.recv()
-    connection.send(_plots_on_two_cores(summary))
+    message, prepared = connection.recv(), None
+    if isinstance(message, tuple) and message[:1] == ("prepare",):  # the option bars' layout, from the bank
+        prepared = OptionsFigure(message[1]) if message[1] else None
+        message = connection.recv()
+    connection.send(_plots_on_two_cores(message, prepared))
 
 
 def _read_all(fd: int, timeout: float) -> bytes | None:
@@ -54,16 +66,17 @@ def _read_all(fd: int, timeout: float) -> bytes | None:
         os.close(fd)
 
 
-def _plots_on_two_cores(summary: dict[str, Any]) -> dict[str, bytes | None]:
+def _plots_on_two_cores(summary: dict[str, Any], prepared: OptionsFigure | None = None) -> dict[str, bytes | None]:
     """``class_plots``, with the option bars (the slowest, a panel per part) drawn by a fork of this
-    warmed-up helper while it draws the other two; if the fork fails, drawn here after them."""
+    warmed-up helper while it draws the other two; if the fork fails, drawn here after them.
+    ``prepared``: the option bars laid out while the class was graded (the fork fills them in)."""
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # the fork: draw, hand the bytes over, leave without running anything of the parent's
         status = 1
         try:
             os.close(read_end)
-            png = options_plot_png(summary["items"])
+            png = options_plot_png(summary["items"], prepared)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(b"-" if png is None else b"+" + png)
             status = 0
@@ -76,7 +89,7 @@ def _plots_on_two_cores(summary: dict[str, Any]) -> dict[str, bytes | None]:
         os.kill(child, signal.SIGKILL)
     _, status = os.waitpid(child, 0)
     if status != 0 or not drawn:
-        plots[OPTIONS_PLOT] = options_plot_png(summary["items"])
+        plots[OPTIONS_PLOT] = options_plot_png(summary["items"], prepared)
     else:
         plots[OPTIONS_PLOT] = None if drawn == b"-" else drawn[1:]
     return plots
@@ -90,6 +103,13 @@ class PlotHelper:
         self._process.start()
         child.close()
         self._summary: dict[str, Any] | None = None
+
+    def prepare(self, panels: Panels) -> None:
+        """Lay the option bars out now (``grader.report.item_analysis.option_panels``), while the class is graded."""
+        try:
+            self._connection.send(("prepare", panels))
+        except (OSError, EOFError):
+            pass
 
     def start(self, summary: dict[str, Any]) -> None:
         """Hand the summary over; the helper draws while the caller goes on."""

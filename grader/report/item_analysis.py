@@ -89,14 +89,25 @@ def _notes(outcomes: list[PartResult]) -> list[dict[str, Any]]:
             for note, answers in ranked]
 
 
+def option_panels(bank: Bank) -> tuple[tuple[str, tuple[bool, ...]], ...]:
+    """The option bars' panels as ``grader.report.plots.option_panels`` finds them in the item analysis, from
+    the bank alone: every choice or checkbox part with options gets an entry with its options."""
+    return tuple((f"{question.id} ({part.id})", tuple(bool(o.get("correct")) for o in part.settings["options"]))
+                 for question in bank.questions for part in answers_file_parts(question)
+                 if part.type in ("choice", "checkbox") and part.settings.get("options"))
+
+
 def item_analysis(bank: Bank, graded: list[SubmissionResult]) -> list[dict[str, Any]]:
     """One entry per question part, over the graded roster students (see the module docstring)."""
     totals = {r.student_id: sum(p.points for p in r.parts if p.result.verdict != "pending") for r in graded}
+    by_part: dict[tuple[str, str], list[tuple[str, PartResult]]] = {}  # in the order of the students
+    for r in graded:
+        for p in r.parts:
+            by_part.setdefault((p.question, p.part), []).append((r.student_id, p))
     items = []
     for question in bank.questions:
         for bank_part in answers_file_parts(question):
-            outcomes = [(r.student_id, p) for r in graded for p in r.parts
-                        if p.question == question.id and p.part == bank_part.id]
+            outcomes = by_part.get((question.id, bank_part.id), [])
             scored = [(sid, p) for sid, p in outcomes if p.result.verdict != "pending"]
             entry: dict[str, Any] = {"question": question.id, "part": bank_part.id, "type": bank_part.type,
                                      "students": len(outcomes), "scored": len(scored),

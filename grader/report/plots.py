@@ -52,28 +52,63 @@ def item_plot_png(items: list[dict[str, Any]]) -> bytes:
     return _png(plt, figure)
 
 
-def options_plot_png(items: list[dict[str, Any]]) -> bytes | None:
-    """A bar chart per choice/checkbox part of how often each option was chosen; the correct ones in green."""
-    from matplotlib.ticker import MaxNLocator
+Panels = tuple[tuple[str, tuple[bool, ...]], ...]  # per choice part: its title, and each option's correctness
+SHARE_TICKS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
-    shown = [i for i in items if i.get("options")]
-    if not shown:
+
+def option_panels(items: list[dict[str, Any]]) -> Panels:
+    """What the option bars' layout depends on: nothing of the class's answers, so the figure can be laid out
+    before the class is graded (grader.report.item_analysis.option_panels gives the same from the bank)."""
+    return tuple((f"{i['question']} ({i['part']})", tuple(bool(o["correct"]) for o in i["options"]))
+                 for i in items if i.get("options"))
+
+
+class OptionsFigure:
+    """The option bars laid out, every bar at zero: filled in and saved once (``options_plot_png``)."""
+
+    def __init__(self, panels: Panels) -> None:
+        self.panels = panels
+        rows = (len(panels) + PANELS_PER_ROW - 1) // PANELS_PER_ROW
+        self.plt, self.figure, grid = _figure(3.2 * PANELS_PER_ROW, 2.4 * rows, rows, PANELS_PER_ROW)
+        axes_list = list(grid.flat)
+        self.bars = []
+        for axes, (title, correct) in zip(axes_list, panels):
+            self.bars.append(axes.bar([str(number) for number in range(1, len(correct) + 1)], [0.0] * len(correct),
+                                      color=["#2e8b57" if right else "#3b6ea8" for right in correct]))
+            # shares, on the same fixed scale in every panel: the layout never depends on the counts
+            axes.set_ylim(0, 1)
+            axes.set_yticks(SHARE_TICKS, [f"{100 * tick:.0f}%" for tick in SHARE_TICKS])
+            axes.set_title(title, fontsize=8)
+            axes.tick_params(labelsize=7)
+        for axes in axes_list[len(panels):]:
+            axes.axis("off")
+        self.figure.supxlabel("option, numbered as in the bank (green = correct)", fontsize=8)
+        self.figure.supylabel("share of the students who answered", fontsize=8)
+        self.figure.tight_layout()
+        self.figure.canvas.draw()  # the fonts and text layouts, ready for the real drawing
+
+    def png(self, items: list[dict[str, Any]]) -> bytes:
+        shown = [i for i in items if i.get("options")]
+        for bars, item in zip(self.bars, shown):
+            for bar, option in zip(bars, item["options"]):
+                bar.set_height(option.get("share") or 0.0)
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", metadata={"Software": None})
+        self.plt.close(self.figure)
+        return buffer.getvalue()
+
+
+def options_plot_png(items: list[dict[str, Any]], prepared: OptionsFigure | None = None) -> bytes | None:
+    """A bar chart per choice/checkbox part of the share of students who chose each option; the correct ones
+    in green. ``prepared``: the figure laid out beforehand, used if it has these panels."""
+    panels = option_panels(items)
+    if not panels:
         return None
-    rows = (len(shown) + PANELS_PER_ROW - 1) // PANELS_PER_ROW
-    plt, figure, grid = _figure(3.2 * PANELS_PER_ROW, 2.4 * rows, rows, PANELS_PER_ROW)
-    panels = list(grid.flat)
-    for axes, item in zip(panels, shown):
-        options = item["options"]
-        axes.bar([str(o["number"]) for o in options], [o["chosen"] for o in options],
-                 color=["#2e8b57" if o["correct"] else "#3b6ea8" for o in options])
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # students are counted in whole numbers
-        axes.set_title(f"{item['question']} ({item['part']})", fontsize=8)
-        axes.tick_params(labelsize=7)
-    for axes in panels[len(shown):]:
-        axes.axis("off")
-    figure.supxlabel("option, numbered as in the bank (green = correct)", fontsize=8)
-    figure.supylabel("students", fontsize=8)
-    return _png(plt, figure)
+    if prepared is None or prepared.panels != panels:
+        if prepared is not None:
+            prepared.plt.close(prepared.figure)
+        prepared = OptionsFigure(panels)
+    return prepared.png(items)
 
 
 def histogram_png(summary: dict[str, Any]) -> bytes:
