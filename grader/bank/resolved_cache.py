@@ -1,20 +1,21 @@
 """Resolved part specs, remembered per loaded bank by the variant's parameter values.
 
 A part's resolved spec (its reference, its mistakes and their rendered feedback) is a pure function of
-the part and the variant's parameter values; only the order of a choice part's options depends on the
-student's own draws, and that order is applied afresh on every call. Students share parameter values
-often (three choices for each of three parameters make at most 27 variants), so each distinct set of
-values is resolved with sympy once per process instead of once per student.
+the part and the variant's parameter values, and for a choice part of the order of its options, which
+is the student's own draw: that order is part of the key. Students share parameter values often
+(three choices for each of three parameters make at most 27 variants, three options six orders), so
+each distinct spec is resolved with sympy once per process instead of once per student.
 
 It can never serve a stale spec: the cache belongs to one ``Bank`` object (reloading an edited bank
 starts an empty one, and it goes away with the bank), and every entry remembers the ``Part`` object it
 was made from, so a part replaced in place is resolved again. Each part keeps at most
 ``MAX_PER_PART`` entries, which bounds memory however many students a process grades.
 
-Each remembered spec also remembers the checks made against it (``check_memo``): a check is a pure
-function of the resolved spec and the typed text, and the students who share a variant mostly type
-the same few answers (the right one, the usual mistakes), so each distinct answer to a variant is
-checked once per process, at most ``MAX_CHECKS`` of them.
+Each remembered spec also remembers the checks made against it (``check_memo``): a check, and the part's
+whole result (points, the answer capped, the reference as typed), is a pure function of the resolved
+spec and the typed text, and the students who share a variant mostly type the same few answers (the
+right one, the usual mistakes, a blank), so each distinct answer to a variant is checked once per
+process, at most ``MAX_CHECKS`` of them, and its students share one result object.
 """
 
 from __future__ import annotations
@@ -43,17 +44,20 @@ def _bank_cache(bank: Any) -> dict:
     return cache
 
 
-def values_key(values: ParamValues) -> tuple:
+def values_key(values: ParamValues, option_numbers: tuple[int, ...] | None = None) -> tuple:
     # repr keeps what equality would merge but templates print differently (Decimal('1.0') vs '1.00').
-    return tuple((name, repr(value)) for name, value in values.display.items())
+    key = tuple((name, repr(value)) for name, value in values.display.items())
+    return key if option_numbers is None else (*key, option_numbers)
 
 
-def cached_spec(bank: Any, question_id: str, part: Any, values: ParamValues, resolve: Resolver) -> dict[str, Any]:
-    """``resolve()``'s spec for these values, computed once; the caller gets its own copy."""
+def cached_spec(bank: Any, question_id: str, part: Any, values: ParamValues, resolve: Resolver,
+                option_numbers: tuple[int, ...] | None = None) -> dict[str, Any]:
+    """``resolve()``'s spec for these values, computed once; the caller gets its own copy. A choice part's
+    spec also depends on the order of its options (``option_numbers``: the bank's numbers in that order)."""
     if not speed.FAST or part.type == "code":  # code cases hold numpy arrays handed to student code: never shared
         return resolve()
     _, specs, checks = _slot(bank, question_id, part)
-    key = values_key(values)
+    key = values_key(values, option_numbers)
     spec = specs.get(key)
     if spec is None:
         spec = resolve()
@@ -73,14 +77,18 @@ def _slot(bank: Any, question_id: str, part: Any) -> tuple:
     return slot
 
 
-def check_memo(bank: Any, question_id: str, part: Any, values: ParamValues) -> dict[str, Any] | None:
-    """The checks made against this variant's remembered spec (typed text -> CheckResult), for the caller
-    to read and add to (``remember``); None when the spec is not remembered (an option order of the
-    student's own, a code part, the fast paths off)."""
-    if not speed.FAST or part.type == "code" or "options" in part.settings:
+def check_memo(bank: Any, question_id: str, part: Any, values: ParamValues,
+               spec: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The checks made against this variant's remembered spec (typed text or None -> PartResult), for the caller
+    to read and add to (``remember``); None when the spec is not remembered (a code part, the fast paths
+    off). ``spec``: the variant's spec, whose options give a choice part's order."""
+    if not speed.FAST or part.type == "code":
         return None
+    options = (spec or {}).get("options")
+    if "options" in part.settings and not options:
+        return None  # the order of its options is not known
     _, specs, checks = _slot(bank, question_id, part)
-    key = values_key(values)
+    key = values_key(values, tuple(option["number"] for option in options) if options else None)
     if key not in specs:
         return None
     return checks.setdefault(key, {})

@@ -107,11 +107,13 @@ def resolve(bank: Bank, question: Question, values: ParamValues, draws: Draws | 
         if only is not None and part.id not in only:
             continue
         try:
-            if draws is None or "options" in part.settings:  # an option order is the student's own
-                parts[part.id] = resolve_part(bank, part, values, draws)
-            else:  # the same values resolve to the same spec: once per process
+            if draws is None:
+                parts[part.id] = resolve_part(bank, part, values, None)
+            else:  # the same values (and option order, the student's own) resolve to the same spec: once per process
+                order = option_order(part, draws)
                 parts[part.id] = cached_spec(bank, question.id, part, values,
-                                             lambda part=part: resolve_part(bank, part, values, None))
+                                             lambda part=part, order=order: resolve_part(bank, part, values, None, order),
+                                             option_numbers(part, order))
         except BankError:
             raise
         except CallTimeout as error:  # a solver that loops: name the part, the seed and the params
@@ -133,7 +135,25 @@ def resolve(bank: Bank, question: Question, values: ParamValues, draws: Draws | 
     return Variant(question, student, seed_hex, values, parts)
 
 
-def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | None) -> dict[str, Any]:
+def option_order(part: Part, draws: Draws | None) -> list[int] | None:
+    """The order a student sees a choice part's options in (indices into the bank's list); None: as written."""
+    options = part.settings.get("options")
+    if not options or draws is None or not part.settings.get("shuffle", True):
+        return None
+    return draws.permutation(len(options), f"shuffle:{part.id}")
+
+
+def option_numbers(part: Part, order: list[int] | None) -> tuple[int, ...] | None:
+    """The bank's numbers of the options in that order (as ``spec["options"]`` has them); None without options."""
+    options = part.settings.get("options")
+    if not options:
+        return None
+    return tuple(index + 1 for index in order) if order is not None else tuple(range(1, len(options) + 1))
+
+
+def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | None,
+                 order: list[int] | None = None) -> dict[str, Any]:
+    """One part's spec for these values; a choice part's options in ``order``, or shuffled by ``draws``."""
     checker = REGISTRY.get(part.type)
     spec: dict[str, Any] = {"type": part.type, "id": part.id, **part.settings}
     spec["show_answer"] = bank.show_answers if part.show_answer is None else part.show_answer
@@ -144,8 +164,9 @@ def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | Non
     if "options" in spec:
         # Number the options as written in the bank, so statistics agree across shuffled variants.
         options = [{**option, "number": index} for index, option in enumerate(spec["options"], start=1)]
-        if draws is not None and spec.get("shuffle", True):
-            order = draws.permutation(len(options), f"shuffle:{part.id}")
+        if order is None:
+            order = option_order(part, draws)
+        if order is not None:
             options = [options[i] for i in order]
         spec["options"] = [{**o, "text": render(str(o["text"]), values.display),
                             **({"feedback": render(str(o["feedback"]), values.display)} if o.get("feedback") else {})}

@@ -82,18 +82,17 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
         answers = submission.answers.get(question.id, {})
         for part in graded_parts:
             raw = answers.get(part.id)
-            memo = check_memo(bank, question.id, part, variant.values) if isinstance(raw, str) else None
-            todo.append((question, part, variant, variant.parts[part.id], raw, memo))
-    # each answer typed before to the same variant was checked then; the others under their own time and
-    # memory limit, the symbolic ones in one round trip to the child
-    checks: list = [None if memo is None else memo.get(raw) for *_, raw, memo in todo]
-    needed = [index for index, check in enumerate(checks) if check is None]
+            spec = variant.parts[part.id]
+            memo = check_memo(bank, question.id, part, variant.values, spec) if raw is None or isinstance(raw, str) \
+                else None
+            todo.append((question, part, variant, spec, raw, memo))
+    # an answer typed before to the same variant was checked then, and gets the very result made then (a
+    # PartResult is a pure function of the spec and the text); the others are checked under their own time
+    # and memory limit, the symbolic ones in one round trip to the child
+    parts: list = [None if memo is None else memo.get(raw) for *_, raw, memo in todo]
+    needed = [index for index, known in enumerate(parts) if known is None]
     for index, check in zip(needed, check_parts([todo[index][3:5] for index in needed])):
-        checks[index] = check
-        memo, raw = todo[index][5], todo[index][4]
-        if memo is not None and isinstance(check, CheckResult) and check.note != "timeout":
-            remember(memo, raw, check)
-    for (question, part, variant, spec, raw, _), check in zip(todo, checks):
+        question, part, variant, spec, raw, memo = todo[index]
         if isinstance(check, Exception):  # a bug of ours must not cost the student the other parts
             error = check
             traceback.print_exception(error, file=sys.stderr)  # for the instructor's log, never the feedback
@@ -101,14 +100,24 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
                                 (raw or "")[:200])
             result.warnings.append(f"internal error while checking {question.id} part {part.id} "
                                    f"({type(error).__name__}); this part will be reviewed by hand")
-        max_points = question.part_points(part)
-        points = max_points if check.score == 1.0 else round(max_points * check.score, 6)
-        # every later view (feedback, results.json, statistics) echoes these, so they are capped once here
-        check = replace(check, answer=cap_answer(check.answer))
-        result.parts.append(PartResult(question.id, part.id, part.type, max_points, points, check,
-                                       cap_answer(raw, not auto_graded(part.type)), variant.reference_text(part.id),
-                                       chosen_options(spec, check)))
+            memo = None  # never remembered: checked again next time
+        elif check.note == "timeout":
+            memo = None
+        parts[index] = _part_result(question, part, variant, spec, raw, check)
+        if memo is not None:
+            remember(memo, raw, parts[index])
+    result.parts.extend(parts)
     return result
+
+
+def _part_result(question, part, variant, spec: dict, raw: str | None, check: CheckResult) -> PartResult:
+    max_points = question.part_points(part)
+    points = max_points if check.score == 1.0 else round(max_points * check.score, 6)
+    # every later view (feedback, results.json, statistics) echoes these, so they are capped once here
+    check = replace(check, answer=cap_answer(check.answer))
+    return PartResult(question.id, part.id, part.type, max_points, points, check,
+                      cap_answer(raw, not auto_graded(part.type)), variant.reference_text(part.id),
+                      chosen_options(spec, check))
 
 
 def empty_result(bank: Bank, student_id: str, status: str, message: str, source: str = "",

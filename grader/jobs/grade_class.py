@@ -202,6 +202,10 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
 
     global _pool_bank
     _pool_bank = bank if speed.FAST else None
+    thresholds = gc.get_threshold()
+    if speed.FAST:  # the workers are forked with it all frozen (no copy of the bank's pages for the collector);
+        gc.freeze()  # here the results pile up, and are kept: the collector need not walk them again and again
+        gc.set_threshold(*GC_THRESHOLDS)
     try:
         with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(str(bank.path),)) as pool:
             def schedule(student_id: str, path: Path | None):
@@ -228,6 +232,9 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
                     progress()
     finally:
         _pool_bank = None
+        if speed.FAST:
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
     return results
 
 
