@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring, encode_basestring_ascii
+from collections.abc import Callable
 from typing import Any
 
 from grader.core import speed
@@ -29,6 +30,31 @@ def constant(value: Any) -> Any:
             _CONSTANTS.pop(next(iter(_CONSTANTS)))
         _CONSTANTS[id(value)] = (value, {})  # held, so its id cannot be reused while it is here
     return value
+
+
+class Remembered:
+    """A value whose text is made once per layout while its anchors live: ``make()`` builds the value, and
+    the text is reused wherever the same anchors (compared by identity) come again. For a part of a record
+    or of results.json: the same PartResult object (students who typed the same answer to the same
+    variant share one) and the bank it is shown with give the same text."""
+
+    __slots__ = ("anchors", "make", "extra")
+
+    def __init__(self, anchors: tuple, make: Callable[[], Any], extra: Any = None) -> None:
+        self.anchors = anchors
+        self.make = make
+        self.extra = extra  # anything else the value depends on, compared by equality
+
+
+_REMEMBERED: dict[tuple, tuple[tuple, str]] = {}  # (anchor ids, extra, layout) -> (the anchors, the text)
+_MAX_REMEMBERED = 8192
+
+
+def _plain(value: Any) -> Any:
+    """For ``json.dumps``: a Remembered value is its value."""
+    if isinstance(value, Remembered):
+        return value.make()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 class _Unusual(Exception):
@@ -48,7 +74,7 @@ def _float(value: float) -> str:
 def dumps(value: Any, indent: int, ensure_ascii: bool = True, sort_keys: bool = False) -> str:
     """``json.dumps(value, indent=indent, ensure_ascii=ensure_ascii, sort_keys=sort_keys)``."""
     if not speed.FAST:
-        return json.dumps(value, indent=indent, ensure_ascii=ensure_ascii, sort_keys=sort_keys)
+        return json.dumps(value, indent=indent, ensure_ascii=ensure_ascii, sort_keys=sort_keys, default=_plain)
     text = encode_basestring_ascii if ensure_ascii else encode_basestring
     step = " " * indent
     out: list[str] = []
@@ -58,6 +84,19 @@ def dumps(value: Any, indent: int, ensure_ascii: bool = True, sort_keys: bool = 
         kind = type(item)
         if kind is str:
             append(text(item))
+            return
+        if kind is Remembered:
+            key = (*map(id, item.anchors), item.extra, newline, step, ensure_ascii, sort_keys)
+            entry = _REMEMBERED.get(key)
+            if entry is None or any(held is not anchor for held, anchor in zip(entry[0], item.anchors)):
+                start = len(out)
+                encode(item.make(), newline)
+                entry = (item.anchors, "".join(out[start:]))
+                del out[start:]
+                if len(_REMEMBERED) >= _MAX_REMEMBERED:
+                    _REMEMBERED.pop(next(iter(_REMEMBERED)))
+                _REMEMBERED[key] = entry
+            append(entry[1])
             return
         if (kind is dict or kind is list) and id(item) in _CONSTANTS:
             held, texts = _CONSTANTS[id(item)]
@@ -115,5 +154,5 @@ def dumps(value: Any, indent: int, ensure_ascii: bool = True, sort_keys: bool = 
     try:
         encode(value, "\n")
     except (_Unusual, RecursionError, TypeError):  # TypeError: keys sorted that cannot be
-        return json.dumps(value, indent=indent, ensure_ascii=ensure_ascii, sort_keys=sort_keys)
+        return json.dumps(value, indent=indent, ensure_ascii=ensure_ascii, sort_keys=sort_keys, default=_plain)
     return "".join(out)

@@ -16,7 +16,7 @@ from typing import Any
 from grader.bank.fingerprint import grader_version
 from grader.bank.model import Bank
 from grader.check.base import CheckResult
-from grader.core import jsontext
+from grader.core import jsontext, speed
 from grader.core.files import safe_name
 from grader.grading.grade import PartResult, SubmissionResult
 
@@ -47,8 +47,18 @@ def _all_settings(bank: Bank) -> dict[tuple[str, str], dict[str, Any]]:
     return cached
 
 
-def to_record(bank: Bank, result: SubmissionResult, on_roster: bool = True) -> dict[str, Any]:
+def to_record(bank: Bank, result: SubmissionResult, on_roster: bool = True, *,
+              remembered: bool = False) -> dict[str, Any]:
+    """The record as JSON-ready data; with ``remembered``, each part is a ``jsontext.Remembered`` (for
+    ``jsontext.dumps`` only): a part result shared by students is encoded once."""
     settings = _all_settings(bank)
+
+    def entry(p: PartResult) -> Any:
+        part_settings = settings.get((p.question, p.part), _NO_SETTINGS)
+        if remembered:
+            return jsontext.Remembered((p, part_settings), lambda: _part_record(p, part_settings))
+        return _part_record(p, part_settings)
+
     return {
         "on_roster": on_roster,  # a file from someone not on the roster is kept until --fresh
         "record_version": RECORD_VERSION,
@@ -61,12 +71,17 @@ def to_record(bank: Bank, result: SubmissionResult, on_roster: bool = True) -> d
         "bank_fingerprint": result.bank_fingerprint,
         "grader_version": result.grader_version or grader_version(),
         "not_assigned": list(result.not_assigned),  # a pool's other questions: the kept row still says so
-        "parts": [{
-            "question": p.question, "part": p.part, "type": p.type, "max_points": p.max_points, "points": p.points,
-            "raw": p.raw, "reference": p.reference, "chosen_options": list(p.chosen_options),
-            "result": {name: getattr(p.result, name) for name in _RESULT_FIELDS}, "settings": settings.get((p.question, p.part), {}),
-        } for p in result.parts],
+        "parts": [entry(p) for p in result.parts],
     }
+
+
+_NO_SETTINGS: dict[str, Any] = jsontext.constant({})  # never changed
+
+
+def _part_record(p: PartResult, settings: dict[str, Any]) -> dict[str, Any]:
+    return {"question": p.question, "part": p.part, "type": p.type, "max_points": p.max_points, "points": p.points,
+            "raw": p.raw, "reference": p.reference, "chosen_options": list(p.chosen_options),
+            "result": {name: getattr(p.result, name) for name in _RESULT_FIELDS}, "settings": settings}
 
 
 def from_record(record: dict[str, Any]) -> SubmissionResult:
@@ -86,7 +101,8 @@ def record_path(out_dir: Path, student_id: str) -> Path:
 
 
 def record_json(bank: Bank, result: SubmissionResult, on_roster: bool = True) -> str:
-    return jsontext.dumps(to_record(bank, result, on_roster), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    return jsontext.dumps(to_record(bank, result, on_roster, remembered=speed.FAST), indent=1, ensure_ascii=False,
+                          sort_keys=True) + "\n"
 
 
 def read_records(out_dir: Path) -> dict[str, dict[str, Any]]:

@@ -313,7 +313,7 @@ def write_student_outputs(bank: Bank, result: SubmissionResult, out_dir: Path) -
     write(out_dir / "feedback" / f"{name}.md", feedback_markdown(bank, result))
     write(out_dir / "feedback" / f"{name}.html", feedback_html(bank, result))
     write(out_dir / "results" / name / "results.json",
-          jsontext.dumps(results_json(bank, result), indent=2, ensure_ascii=False) + "\n")
+          jsontext.dumps(results_json(bank, result, remembered=speed.FAST), indent=2, ensure_ascii=False) + "\n")
 
 
 def write_class_outputs(bank: Bank, students: list[Student], results: dict[str, SubmissionResult],

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from grader.bank.model import Bank
 from grader.bank.templates import points as pts
 from grader.core import speed
+from grader.core.speed import ByObject
 from grader.core.messages import literal
 from grader.documents.pages import html_layouts, layouts
 from grader.grading.grade import PartResult, SubmissionResult
@@ -79,6 +80,19 @@ def _part_section(part_id: str, verdict: str, points: str, max_points: str, raw:
         "max_points": max_points, "raw": raw, "message": message, "diagram": diagram}))
 
 
+def _section_html(part: PartResult) -> Markup:
+    message, diagram = split_feedback(part.result.feedback)
+    message_html = Markup(feedback_html_fragment(message)) if message else ""  # math as MathML
+    section = (part.part, part.result.verdict, pts(part.points), pts(part.max_points), (part.raw or "").strip(),
+               message_html, diagram)
+    return _part_section(*section) if speed.FAST else _part_section.__wrapped__(*section)
+
+
+# a part's views by the PartResult object: students who typed the same answer to the same variant share one
+_SECTIONS = ByObject(8192)
+_MARKDOWN = ByObject(8192)
+
+
 def summary_lines(result: SubmissionResult) -> list[str]:
     pending = sum(p.max_points for p in result.pending)
     auto_max = result.max_points - pending
@@ -92,46 +106,65 @@ def summary_lines(result: SubmissionResult) -> list[str]:
     return lines
 
 
-def feedback_markdown(bank: Bank, result: SubmissionResult) -> str:
-    questions = []
+def _question_blocks(kind: str, bank: Bank, result: SubmissionResult) -> list[str]:
+    """Each question's block of the feedback page (``kind``: "md" or "html"), in the bank's order.
+
+    A block is a pure function of the question, its number and its parts' results, so with the fast paths
+    it is rendered once for each combination of PartResult objects (students who typed the same answers to
+    the same variant share them) and reused."""
+    by_question: dict[str, list[PartResult]] = {}
+    for part in result.parts:
+        by_question.setdefault(part.question, []).append(part)
+    template = (layouts() if kind == "md" else html_layouts()).get_template(f"feedback_question.{kind}.j2")
+    blocks = []
     for index, question in enumerate(bank.questions, start=1):
-        parts = [p for p in result.parts if p.question == question.id]
-        if question.id in result.not_assigned:  # a pool gave this student other questions
-            questions.append({"index": index, "title": question.title, "id": question.id, "not_assigned": True,
-                              "points": 0.0, "max_points": 0.0, "parts": []})
+        not_assigned = question.id in result.not_assigned  # a pool gave this student other questions
+        parts = () if not_assigned else tuple(by_question.get(question.id, ()))
+        if not not_assigned and not parts:
             continue
-        if not parts:
+        if not speed.FAST:
+            blocks.append(_question_block(kind, template, index, question, not_assigned, parts))
             continue
-        points, max_points = result.question_points(question.id)
-        questions.append({"index": index, "title": question.title, "id": question.id, "points": points,
-                          "max_points": max_points, "not_assigned": False,
-                          "parts": [{"id": p.part, "body": part_feedback_markdown(p)} for p in parts]})
+        key = (kind, id(question), index, not_assigned, *map(id, parts))
+        held = _BLOCKS.get(key)
+        if held is None or any(a is not b for a, b in zip(held[0], (question, *parts))):
+            if len(_BLOCKS) >= _MAX_BLOCKS:
+                _BLOCKS.pop(next(iter(_BLOCKS)))
+            held = _BLOCKS[key] = ((question, *parts), _question_block(kind, template, index, question, not_assigned,
+                                                                      parts))
+        blocks.append(held[1])
+    return blocks
+
+
+_BLOCKS: dict[tuple, tuple[tuple, str]] = {}  # (kind, question, number, its parts) by identity -> the block
+_MAX_BLOCKS = 4096
+
+
+def _question_block(kind: str, template, index: int, question, not_assigned: bool, parts: tuple) -> str:
+    entry: dict = {"index": index, "title": question.title, "id": question.id, "not_assigned": not_assigned,
+                   "points": 0.0, "max_points": 0.0, "parts": []}
+    if not not_assigned:
+        entry["points"] = round(sum(p.points for p in parts), 6)
+        entry["max_points"] = round(sum(p.max_points for p in parts), 6)
+        if kind == "md":
+            entry["parts"] = [{"id": p.part, "body": _MARKDOWN.get(p, lambda p=p: part_feedback_markdown(p))
+                               if speed.FAST else part_feedback_markdown(p)} for p in parts]
+        else:
+            entry["parts"] = [{"html": _SECTIONS.get(p, lambda p=p: _section_html(p)) if speed.FAST
+                               else _section_html(p)} for p in parts]
+    block = template.render(question=entry)
+    return block if kind == "md" else Markup(block)
+
+
+def feedback_markdown(bank: Bank, result: SubmissionResult) -> str:
     return layouts().get_template("feedback.md.j2").render(
-        bank=bank, result=result, summary=summary_lines(result), questions=questions)
+        bank=bank, result=result, summary=summary_lines(result), blocks=_question_blocks("md", bank, result))
 
 
 def feedback_html(bank: Bank, result: SubmissionResult) -> str:
     """The feedback page, rendered straight to HTML (autoescaped: student text cannot inject markup)."""
     from grader.documents.render import PAGE_STYLE
 
-    questions = []
-    for index, question in enumerate(bank.questions, start=1):
-        parts = []
-        if question.id in result.not_assigned:
-            questions.append({"index": index, "title": question.title, "not_assigned": True, "points": 0.0,
-                              "max_points": 0.0, "parts": []})
-            continue
-        if not any(p.question == question.id for p in result.parts):
-            continue
-        for part in (p for p in result.parts if p.question == question.id):
-            message, diagram = split_feedback(part.result.feedback)
-            message_html = Markup(feedback_html_fragment(message)) if message else ""  # math as MathML
-            section = (part.part, part.result.verdict, pts(part.points), pts(part.max_points), (part.raw or "").strip(),
-                       message_html, diagram)
-            parts.append({"html": _part_section(*section) if speed.FAST else _part_section.__wrapped__(*section)})
-        points, max_points = result.question_points(question.id)
-        questions.append({"index": index, "title": question.title, "points": points, "max_points": max_points,
-                          "not_assigned": False, "parts": parts})
     return html_layouts().get_template("feedback.html.j2").render(
         bank=bank, result=result, summary=[line.replace("**", "") for line in summary_lines(result)],
-        questions=questions, style=PAGE_STYLE)
+        blocks=_question_blocks("html", bank, result), style=PAGE_STYLE)
