@@ -12,8 +12,8 @@ would have written (tests/test_jsontext.py compares them on generated values).
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring, encode_basestring_ascii
 from collections.abc import Callable
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 from grader.core import speed

@@ -10,8 +10,8 @@ from markupsafe import Markup
 from grader.bank.model import Bank
 from grader.bank.templates import points as pts
 from grader.core import speed
-from grader.core.speed import ByObject
 from grader.core.messages import literal
+from grader.core.speed import ByObject
 from grader.documents.pages import html_layouts, layouts
 from grader.grading.grade import PartResult, SubmissionResult
 from grader.report.math_feedback import feedback_html_fragment
