@@ -204,20 +204,25 @@ def _same(a, b) -> bool:
     return bool(a == b)
 
 
-def test_cached_variants_equal_fresh_ones_for_every_part() -> None:
-    bank = load_bank(BANK)
-    for index in range(30):
+def assert_cached_variants_equal_fresh_ones(bank, students: int, secret: str = SECRET) -> None:
+    """Every part's spec from the cache (shared by the variants that agree on its parameters) is the one
+    resolved for the student alone."""
+    for index in range(students):
         student = f"v{index}"
         for question in bank.questions:
             with speed.fast_paths(False):
-                fresh = make_variant(bank, question, SECRET, student)
+                fresh = make_variant(bank, question, secret, student)
             with speed.fast_paths(True):
-                cached = [make_variant(bank, question, SECRET, student) for _ in range(2)]
+                cached = [make_variant(bank, question, secret, student) for _ in range(2)]
             for variant in cached:
                 assert variant.values == fresh.values
                 assert variant.parts.keys() == fresh.parts.keys()
                 for part_id, spec in fresh.parts.items():
-                    assert _same(variant.parts[part_id], spec), (question.id, part_id)
+                    assert _same(variant.parts[part_id], spec), (question.id, part_id, student)
+
+
+def test_cached_variants_equal_fresh_ones_for_every_part() -> None:
+    assert_cached_variants_equal_fresh_ones(load_bank(BANK), 60)
 
 
 def test_a_caller_changing_its_spec_does_not_change_the_next_students() -> None:
@@ -266,6 +271,27 @@ def test_plain_text_renders_to_itself_exactly_as_jinja_would(text: str) -> None:
         except Exception as error:
             fast = ("raised", type(error), type(error.__cause__))
     assert fast == expected
+
+
+@pytest.mark.parametrize("value", [[[1, 2], [3, 4]], [[0, 0], [0, 0]], [[-3, 10**40]], [[1.5, 2]], [[1, 2], [3]],
+                                   [[True, 2]], [[]], [], [[1, 2], 3]])
+def test_matrix_parameters_get_the_same_exact_value_on_both_paths(value) -> None:
+    from grader.bank.params import exact_value
+
+    def build(fast: bool):
+        with speed.fast_paths(fast):
+            try:
+                return exact_value(value)
+            except Exception as error:
+                return ("raised", type(error))
+
+    slow, fast = build(False), build(True)
+    assert type(slow) is type(fast) and slow == fast
+    if isinstance(slow, sympy.MatrixBase):
+        assert slow._rep == fast._rep and slow.tolist() == fast.tolist()
+        if fast.shape[0] and fast.shape[1]:  # a parameter's matrix is the caller's own, mutable as sympy.Matrix's
+            fast[0, 0] = 99
+            assert slow[0, 0] != 99 and exact_value(value)[0, 0] != 99
 
 
 @pytest.mark.parametrize("value", [[[1, 2], [3, 4]], [[0, 0], [0, 0]], [[-3, 10**40]], [[1.5, 2]], [[1, 2], [3]],

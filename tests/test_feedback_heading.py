@@ -6,11 +6,18 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from grader.check.base import CheckResult
+from grader.documents.pages import html_layouts, layouts
 from grader.documents.render import markdown_to_html
 from grader.grading.grade import PartResult
-from grader.report.feedback import _part_heading_html, _part_heading_markdown, part_feedback_markdown
+from grader.report.feedback import (
+    _part_heading_html,
+    _part_heading_markdown,
+    part_feedback_markdown,
+    question_block_text,
+)
 
 HOSTILE = st.lists(st.sampled_from(list("ab1 `*_#-+>|&<>\"'\\$[]()!\r\n\t\0\xa0\u2028é✔{}~=") + ["``", "  "]),
                    max_size=30).map("".join)
@@ -43,3 +50,28 @@ def test_a_carriage_return_does_not_start_a_heading_or_a_list():
         assert "<h1>" not in rendered and "<ul>" not in rendered and "<blockquote>" not in rendered
         assert rendered.count("<p>") == 2, rendered  # the verdict line and the answer line, nothing else
         assert "\r" not in part_feedback_markdown(_part(raw))
+
+
+QUESTIONS = st.fixed_dictionaries({
+    "index": st.integers(1, 40),
+    "title": st.one_of(HOSTILE, st.text(max_size=20)),
+    "id": st.sampled_from(["q1", "conv-as-matrix"]),
+    "not_assigned": st.booleans(),
+    "points": st.sampled_from([0.0, 0.5, 1.0, 1.25, 2.0, 1 / 3]),
+    "max_points": st.sampled_from([1.0, 2.0, 4.0, 2.5]),
+    "parts": st.lists(st.fixed_dictionaries({"id": st.sampled_from(["a", "b", "c2"]),
+                                             "body": st.one_of(HOSTILE, st.text(max_size=20)),
+                                             "html": st.one_of(HOSTILE, st.text(max_size=20)).map(Markup)}),
+                      max_size=4),
+})
+
+
+@settings(max_examples=300, deadline=None)
+@given(question=QUESTIONS, kind=st.sampled_from(["md", "html"]))
+def test_direct_question_block_is_what_its_layout_makes(question, kind):
+    # a question's block of the feedback page, written directly on the fast path, against its jinja layout
+    environment = layouts() if kind == "md" else html_layouts()
+    expected = environment.get_template(f"feedback_question.{kind}.j2").render(question=question)
+    written = question_block_text(kind, question)
+    assert written == expected
+    assert isinstance(written, Markup) == (kind == "html")

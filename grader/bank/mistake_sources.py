@@ -23,11 +23,16 @@ from grader.bank.templates import render
 SOLVER_VARIANT_SEPARATOR = "__"
 
 
-def formula_of(answer: Any, values: ParamValues) -> dict[str, Any] | None:
-    """The reference formula and the variant's values, when the answer is an expression."""
+def formula_of(answer: Any, values: ParamValues, mistakes: tuple[Mistake, ...] = ()) -> dict[str, Any] | None:
+    """The reference formula and the variant's values of its symbols and of the declared mistakes' formulas
+    (all that the misconception engine substitutes), when the answer is an expression."""
     if not isinstance(answer, sympy.Basic):
         return None
-    return {"tree": answer, "values": values.substitution()}
+    symbols = set(answer.free_symbols)
+    for mistake in mistakes:
+        if isinstance(mistake.answer, sympy.Basic):
+            symbols |= mistake.answer.free_symbols
+    return {"tree": answer, "values": {s: v for s, v in values.substitution().items() if s in symbols}}
 
 
 def solver_variants(bank: Bank, part: Part) -> list[Mistake]:

@@ -138,6 +138,11 @@ def exact_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return sympy.Rational(str(value))
     if isinstance(value, list):
+        if value and all(type(row) is list and len(row) == len(value[0]) and row and
+                         all(type(cell) is int for cell in row) for row in value):
+            from grader.check.matrix_fast import mutable_integer_matrix
+
+            return mutable_integer_matrix(value)
         return sympy.Matrix(value)
     return None
 

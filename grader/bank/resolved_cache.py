@@ -31,7 +31,8 @@ MAX_PER_PART = 512
 MAX_CHECKS = 256
 
 Resolver = Callable[[], dict[str, Any]]
-# bank id -> (question id, part id) -> (the Part, values key -> spec, values key -> {typed text: check})
+# bank id -> (question id, part id) -> (the Part, values key -> spec, values key -> {typed text: result}, the
+# parameters the spec depends on)
 _caches: dict[int, dict[tuple[str, str], tuple[Any, dict[tuple, dict[str, Any]], dict[tuple, dict[str, Any]]]]] = {}
 
 
@@ -44,9 +45,11 @@ def _bank_cache(bank: Any) -> dict:
     return cache
 
 
-def values_key(values: ParamValues, option_numbers: tuple[int, ...] | None = None) -> tuple:
+def values_key(values: ParamValues, option_numbers: tuple[int, ...] | None = None,
+               names: frozenset[str] | None = None) -> tuple:
+    """The key of a spec: the values of the parameters in ``names`` (all when None) and the option order."""
     # repr keeps what equality would merge but templates print differently (Decimal('1.0') vs '1.00').
-    key = tuple((name, repr(value)) for name, value in values.display.items())
+    key = tuple((name, repr(value)) for name, value in values.display.items() if names is None or name in names)
     return key if option_numbers is None else (*key, option_numbers)
 
 
@@ -56,8 +59,8 @@ def cached_spec(bank: Any, question_id: str, part: Any, values: ParamValues, res
     spec also depends on the order of its options (``option_numbers``: the bank's numbers in that order)."""
     if not speed.FAST or part.type == "code":  # code cases hold numpy arrays handed to student code: never shared
         return resolve()
-    _, specs, checks = _slot(bank, question_id, part)
-    key = values_key(values, option_numbers)
+    _, specs, checks, names = _slot(bank, question_id, part)
+    key = values_key(values, option_numbers, names)
     spec = specs.get(key)
     if spec is None:
         spec = resolve()
@@ -70,11 +73,22 @@ def cached_spec(bank: Any, question_id: str, part: Any, values: ParamValues, res
 
 
 def _slot(bank: Any, question_id: str, part: Any) -> tuple:
+    """(the Part, key -> spec, key -> checks, the parameters its spec depends on)."""
     per_part = _bank_cache(bank)
     slot = per_part.get((question_id, part.id))
     if slot is None or slot[0] is not part:
-        slot = per_part[(question_id, part.id)] = (part, {}, {})
+        slot = per_part[(question_id, part.id)] = (part, {}, {}, _parameters(bank, question_id, part))
     return slot
+
+
+def _parameters(bank: Any, question_id: str, part: Any) -> frozenset[str] | None:
+    from grader.bank.dependencies import part_parameters
+    from grader.bank.mistake_sources import solver_variants
+
+    question = getattr(bank, "by_id", {}).get(question_id)
+    if question is None or all(p is not part for p in question.parts):
+        return None  # not this bank's part: keyed on every value
+    return part_parameters(question, part, tuple(solver_variants(bank, part)))
 
 
 def check_memo(bank: Any, question_id: str, part: Any, values: ParamValues,
@@ -87,8 +101,8 @@ def check_memo(bank: Any, question_id: str, part: Any, values: ParamValues,
     options = (spec or {}).get("options")
     if "options" in part.settings and not options:
         return None  # the order of its options is not known
-    _, specs, checks = _slot(bank, question_id, part)
-    key = values_key(values, tuple(option["number"] for option in options) if options else None)
+    _, specs, checks, names = _slot(bank, question_id, part)
+    key = values_key(values, tuple(option["number"] for option in options) if options else None, names)
     if key not in specs:
         return None
     return checks.setdefault(key, {})

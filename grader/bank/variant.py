@@ -177,7 +177,7 @@ def resolve_part(bank: Bank, part: Part, values: ParamValues, draws: Draws | Non
         spec["resolved_cases"] = _code_cases(bank, part, spec, values)
     raw = evaluate_answer(part.answer, values, bank.solvers) if part.answer is not None else None
     spec["answer"] = checker.reference(raw, spec) if checker.needs_answer else None
-    formula = formula_of(part.answer, values)
+    formula = formula_of(part.answer, values, part.mistakes)
     if formula:
         spec["formula"] = formula
     mistakes = []

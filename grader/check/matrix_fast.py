@@ -85,8 +85,18 @@ def integer_matrix(rows: list[list[int]]) -> sympy.ImmutableMatrix:
     return matrix
 
 
-def _from_integers(rows: list[list[int]]) -> sympy.ImmutableMatrix:
-    """What ``ImmutableMatrix(rows)`` builds for integers (a sparse ZZ matrix), without sympifying each cell."""
+def mutable_integer_matrix(rows: list[list[int]]) -> sympy.Matrix:
+    """``sympy.Matrix(rows)`` for a non-empty rectangular list of lists of ints (a parameter's exact value)."""
+    from sympy.matrices.dense import MutableDenseMatrix
+
+    if speed.FAST and _internal_route_agrees(MutableDenseMatrix):
+        return _from_integers(rows, MutableDenseMatrix)
+    return sympy.Matrix(rows)
+
+
+def _from_integers(rows: list[list[int]], kind: type | None = None) -> sympy.ImmutableMatrix:
+    """What ``ImmutableMatrix(rows)`` (or ``kind(rows)``) builds for integers (a sparse ZZ matrix), without
+    sympifying each cell."""
     from sympy.matrices.immutable import ImmutableDenseMatrix
     from sympy.polys.domains import ZZ
     from sympy.polys.matrices import DomainMatrix
@@ -96,17 +106,20 @@ def _from_integers(rows: list[list[int]]) -> sympy.ImmutableMatrix:
         cells = {j: ZZ(value) for j, value in enumerate(row) if value}
         if cells:
             nonzero[i] = cells
-    return ImmutableDenseMatrix._fromrep(DomainMatrix(nonzero, (len(rows), len(rows[0])), ZZ))
+    return (kind or ImmutableDenseMatrix)._fromrep(DomainMatrix(nonzero, (len(rows), len(rows[0])), ZZ))
 
 
-@lru_cache(maxsize=1)
-def _internal_route_agrees() -> bool:
+@lru_cache(maxsize=2)
+def _internal_route_agrees(kind: type | None = None) -> bool:
     """sympy's internals can change between versions: use them only if they build the very same matrix."""
     sample = [[0, -3, 7], [10**40, 0, 1], [0, 0, 0]]
     try:
-        mine, public = _from_integers(sample), sympy.ImmutableMatrix(sample)
-        return (mine == public and mine._rep == public._rep and mine.args == public.args
-                and type(mine._rep.rep) is type(public._rep.rep) and hash(mine) == hash(public))
+        mine, public = _from_integers(sample, kind), (kind or sympy.ImmutableMatrix)(sample)
+        same = (type(mine) is type(public) and mine == public and mine._rep == public._rep
+                and type(mine._rep.rep) is type(public._rep.rep) and mine.tolist() == public.tolist())
+        if kind is None:
+            same = same and mine.args == public.args and hash(mine) == hash(public)
+        return same
     except Exception:
         return False
 

@@ -41,21 +41,27 @@ def grade_batches(pool: Any, grade_batch: Callable[..., list], secret: str, item
             graded = future.result()
         except Exception:  # too slow or a crashed worker: each student of the batch is graded on their own
             graded = [None] * len(batch)
+        seen: dict[int, Any] = {}  # a batch's students share part results (one object, pickled once)
         for (student_id, _), result in zip(batch, graded):
-            results[student_id] = share_texts(result, texts) if result is not None else None
+            results[student_id] = share_texts(result, texts, seen) if result is not None else None
             if progress and result is not None:
                 progress()
     return results
 
 
-def share_texts(result: Any, texts: dict[Any, Any]) -> Any:
+def share_texts(result: Any, texts: dict[Any, Any], seen: dict[int, Any] | None = None) -> Any:
     """One copy of each repeated text (ids, verdicts, notes, feedback, answers) and number across the class.
 
     Every result arrives from a worker as its own copies; a class of 10,000 holds the same few
     thousand texts, and the same few points and scores, hundreds of thousands of times. The values
-    are equal, only shared: a number is keyed by its exact bits, so -0.0 stays -0.0.
+    are equal, only shared: a number is keyed by its exact bits, so -0.0 stays -0.0. ``seen``: the part
+    results of this batch already shared, by identity (the objects must outlive it: the batch's results).
     """
     for index, part in enumerate(result.parts):
+        if seen is not None and id(part) in seen:
+            result.parts[index] = seen[id(part)][1]
+            continue
+        original = part
         check = part.result
         check_key = ("check", *(_key(getattr(check, name)) for name in _CHECK_FIELDS))
         shared_check = texts.get(check_key)
@@ -70,6 +76,8 @@ def share_texts(result: Any, texts: dict[Any, Any]) -> Any:
             _share(part, _PART_TEXTS, texts)
             shared_part = texts[part_key] = part
         result.parts[index] = shared_part
+        if seen is not None:
+            seen[id(original)] = (original, shared_part)  # held: its id stays its own
     return result
 
 
