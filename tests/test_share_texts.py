@@ -51,3 +51,21 @@ def test_values_that_only_compare_equal_stay_apart() -> None:
     assert [repr(p) for p in points] == ["0.0", "-0.0", "1", "1.0", "1.0"]
     assert repr(results[4].parts[0].result.score) == "1"
     assert results[3].parts[0] is not results[4].parts[0]  # the scores 0.5 and 1 differ
+
+
+def test_results_travel_from_the_workers_whole_and_shared_once_per_batch() -> None:
+    check = CheckResult("partial", 0.5, "Half.", "partial-entries", "[[1, 2]]")
+    part = PartResult("q", "a", "matrix", 2.0, 1.0, check, "[[1,2]]", "[[1, 3]]", (2,))
+    other = PartResult("q", "b", "integer", 1, -0.0, CheckResult("incorrect", 0.0, "No.", "wrong", "3"), None)
+    batch = [SubmissionResult("s1", "graded", [part, other]), SubmissionResult("s2", "graded", [part])]
+    arrived = pickle.loads(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+    assert arrived[0].parts == [part, other] and arrived[1].parts == [part]
+    assert arrived[0].parts[0] is arrived[1].parts[0]  # one object for both students, as in the worker
+    copy = arrived[0].parts[1]
+    assert type(copy.max_points) is int and str(copy.points) == "-0.0" and copy.raw is None and copy.chosen_options == ()
+    texts: dict = {}
+    seen: dict = {}
+    shared = [share_texts(result, texts, seen) for result in arrived]
+    assert shared[0].parts[0] is shared[1].parts[0]
+    assert [record_json(load_bank(ROOT / "questions" / "cnn.yaml"), r) for r in shared] == \
+        [record_json(load_bank(ROOT / "questions" / "cnn.yaml"), r) for r in batch]

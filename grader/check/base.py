@@ -24,6 +24,9 @@ class CheckResult:
     note: str
     answer: str = ""  # the answer as the checker understood it, for statistics
 
+    def __reduce__(self):  # pickled positionally (a class's results travel from the workers), checked again
+        return CheckResult, (self.verdict, self.score, self.feedback, self.note, self.answer)
+
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {self.verdict}")

@@ -38,6 +38,10 @@ class PartResult:
     reference: str = ""  # the variant's reference as a student would type it, for regrade reports
     chosen_options: tuple[int, ...] = ()  # choice/checkbox: the options chosen, numbered as in the bank
 
+    def __reduce__(self):  # a class's results travel from the workers: positional, not field by field
+        return PartResult, (self.question, self.part, self.type, self.max_points, self.points, self.result, self.raw,
+                            self.reference, self.chosen_options)
+
 
 @dataclass
 class SubmissionResult:
