@@ -23,6 +23,7 @@ from grader.report.plots import (
     HISTOGRAM,
     ITEM_PLOT,
     OPTIONS_PLOT,
+    ItemFigure,
     OptionsFigure,
     Panels,
     histogram_png,
@@ -43,11 +44,12 @@ def class_plots(summary: dict[str, Any]) -> dict[str, bytes | None]:
 
 def _serve(connection: Any) -> None:
     histogram_png(_WARM_UP)
-    message, prepared = connection.recv(), None
-    if isinstance(message, tuple) and message[:1] == ("prepare",):  # the option bars' layout, from the bank
+    message, prepared, item = connection.recv(), None, None
+    if isinstance(message, tuple) and message[:1] == ("prepare",):  # the layouts, while the class is graded
         prepared = OptionsFigure(message[1]) if message[1] else None
+        item = ItemFigure()
         message = connection.recv()
-    connection.send(_plots_on_two_cores(message, prepared))
+    connection.send(_plots_on_two_cores(message, prepared, item))
 
 
 def _read_all(fd: int, timeout: float) -> bytes | None:
@@ -66,10 +68,11 @@ def _read_all(fd: int, timeout: float) -> bytes | None:
         os.close(fd)
 
 
-def _plots_on_two_cores(summary: dict[str, Any], prepared: OptionsFigure | None = None) -> dict[str, bytes | None]:
+def _plots_on_two_cores(summary: dict[str, Any], prepared: OptionsFigure | None = None,
+                        item: ItemFigure | None = None) -> dict[str, bytes | None]:
     """``class_plots``, with the option bars (the slowest, a panel per part) drawn by a fork of this
     warmed-up helper while it draws the other two; if the fork fails, drawn here after them.
-    ``prepared``: the option bars laid out while the class was graded (the fork fills them in)."""
+    ``prepared``, ``item``: the option bars and the item-analysis axes laid out while the class was graded."""
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # the fork: draw, hand the bytes over, leave without running anything of the parent's
@@ -83,7 +86,7 @@ def _plots_on_two_cores(summary: dict[str, Any], prepared: OptionsFigure | None 
         finally:
             os._exit(status)
     os.close(write_end)
-    plots = {HISTOGRAM: histogram_png(summary), ITEM_PLOT: item_plot_png(summary["items"])}
+    plots = {HISTOGRAM: histogram_png(summary), ITEM_PLOT: item_plot_png(summary["items"], item)}
     drawn = _read_all(read_end, FORK_TIMEOUT)
     if drawn is None:  # the fork hangs: it is stopped, and the plot drawn here instead
         os.kill(child, signal.SIGKILL)
@@ -105,7 +108,8 @@ class PlotHelper:
         self._summary: dict[str, Any] | None = None
 
     def prepare(self, panels: Panels) -> None:
-        """Lay the option bars out now (``grader.report.item_analysis.option_panels``), while the class is graded."""
+        """Lay the plots out now (the option bars' ``grader.report.item_analysis.option_panels``), while the class
+        is graded."""
         try:
             self._connection.send(("prepare", panels))
         except (OSError, EOFError):

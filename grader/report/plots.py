@@ -32,24 +32,53 @@ def _png(plt, figure) -> bytes:
     return buffer.getvalue()
 
 
-def item_plot_png(items: list[dict[str, Any]]) -> bytes:
-    """Difficulty (x) against point-biserial discrimination (y), one labelled point per scored part."""
-    plt, figure, grid = _figure()
-    axes = grid[0][0]
-    shown = [i for i in items if i["difficulty"] is not None and i["point_biserial"] is not None]
-    for item in shown:
-        flagged = bool(item["flags"])
-        axes.scatter(item["difficulty"], item["point_biserial"], color="#c0392b" if flagged else "#3b6ea8")
-        if flagged:  # only flagged parts are named, so the labels stay readable in a big bank
-            axes.annotate(f"{item['question']}.{item['part']}", (item["difficulty"], item["point_biserial"]),
-                          fontsize=6, xytext=(3, 3), textcoords="offset points")
-    axes.axhline(0, color="#999999", linewidth=0.8)
-    axes.set_xlim(-0.05, 1.05)
-    axes.set_ylim(-1.05, 1.05)
-    axes.set_xlabel("difficulty (mean score)")
-    axes.set_ylabel("discrimination (point-biserial)")
-    axes.set_title("Parts (red: flagged)" if shown else "Parts (too few students to correlate)")
-    return _png(plt, figure)
+SHOWN_TITLE, EMPTY_TITLE = "Parts (red: flagged)", "Parts (too few students to correlate)"
+
+
+class ItemFigure:
+    """The item-analysis axes laid out (fixed limits and labels), no points yet: filled in and saved once."""
+
+    def __init__(self, title: str = SHOWN_TITLE) -> None:
+        self.title = title
+        self.plt, self.figure, grid = _figure()
+        self.axes = axes = grid[0][0]
+        axes.axhline(0, color="#999999", linewidth=0.8)
+        axes.set_xlim(-0.05, 1.05)
+        axes.set_ylim(-1.05, 1.05)
+        axes.set_xlabel("difficulty (mean score)")
+        axes.set_ylabel("discrimination (point-biserial)")
+        axes.set_title(title)
+        self.figure.tight_layout()
+        self.figure.canvas.draw()  # the fonts and text layouts, ready for the real drawing
+
+    def png(self, items: list[dict[str, Any]]) -> bytes:
+        shown = _shown_items(items)
+        if shown:
+            self.axes.scatter([i["difficulty"] for i in shown], [i["point_biserial"] for i in shown],
+                              color=["#c0392b" if i["flags"] else "#3b6ea8" for i in shown])
+        for item in shown:
+            if item["flags"]:  # only flagged parts are named, so the labels stay readable in a big bank
+                self.axes.annotate(f"{item['question']}.{item['part']}", (item["difficulty"], item["point_biserial"]),
+                                   fontsize=6, xytext=(3, 3), textcoords="offset points")
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", metadata={"Software": None})
+        self.plt.close(self.figure)
+        return buffer.getvalue()
+
+
+def _shown_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [i for i in items if i["difficulty"] is not None and i["point_biserial"] is not None]
+
+
+def item_plot_png(items: list[dict[str, Any]], prepared: ItemFigure | None = None) -> bytes:
+    """Difficulty (x) against point-biserial discrimination (y), one point per scored part, the flagged ones
+    red and named. ``prepared``: the axes laid out beforehand, used if they have this title."""
+    title = SHOWN_TITLE if _shown_items(items) else EMPTY_TITLE
+    if prepared is None or prepared.title != title:
+        if prepared is not None:
+            prepared.plt.close(prepared.figure)
+        prepared = ItemFigure(title)
+    return prepared.png(items)
 
 
 Panels = tuple[tuple[str, tuple[bool, ...]], ...]  # per choice part: its title, and each option's correctness
