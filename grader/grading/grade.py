@@ -72,6 +72,14 @@ class SubmissionResult:
         mine = [p for p in self.parts if p.question == question_id]
         return round(sum(p.points for p in mine), 6), round(sum(p.max_points for p in mine), 6)
 
+    def points_by_question(self) -> dict[str, tuple[float, float]]:
+        """``question_points`` of every question that has parts here, in one pass."""
+        mine: dict[str, list[PartResult]] = {}
+        for part in self.parts:
+            mine.setdefault(part.question, []).append(part)
+        return {question: (round(sum(p.points for p in parts), 6), round(sum(p.max_points for p in parts), 6))
+                for question, parts in mine.items()}
+
 
 def grade_submission(bank: Bank, secret: str, submission: Submission) -> SubmissionResult:
     result = SubmissionResult(submission.student_id, "graded", warnings=list(submission.warnings),

@@ -16,7 +16,8 @@ import json
 import sys
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -202,12 +203,9 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
 
     global _pool_bank
     _pool_bank = bank if speed.FAST else None
-    thresholds = gc.get_threshold()
-    if speed.FAST:  # the workers are forked with it all frozen (no copy of the bank's pages for the collector);
-        gc.freeze()  # here the results pile up, and are kept: the collector need not walk them again and again
-        gc.set_threshold(*GC_THRESHOLDS)
     try:
-        with ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(str(bank.path),)) as pool:
+        with _class_collector(), ProcessPool(max_workers=jobs, initializer=_init_worker,
+                                             initargs=(str(bank.path),)) as pool:
             def schedule(student_id: str, path: Path | None):
                 return pool.schedule(_grade_in_worker, args=(secret, student_id, str(path) if path else None,
                                                              str(out_dir), notes.get(student_id, []),
@@ -232,10 +230,31 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
                     progress()
     finally:
         _pool_bank = None
-        if speed.FAST:
-            gc.set_threshold(*thresholds)
-            gc.unfreeze()
     return results
+
+
+_collector_depth = 0
+
+
+@contextmanager
+def _class_collector() -> Iterator[None]:
+    """While a class is graded and written: what is held so far frozen for the collector (the workers are forked
+    with it frozen, so it does not copy the bank's pages either), and collections rarer. The results pile up
+    and are kept to the end, so walking them again and again is wasted; after the last output, as before."""
+    global _collector_depth
+    if not speed.FAST or _collector_depth:
+        yield
+        return
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    _collector_depth += 1
+    try:
+        yield
+    finally:
+        _collector_depth -= 1
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _collect(bank: Bank, secret: str, student_id: str, path: Path | None, out_dir: Path, future,
@@ -272,6 +291,13 @@ def grade_class(bank: Bank, secret: str, students: list[Student], submission_pat
                 on_total: Callable[[int], None] | None = None, fresh: bool = False,
                 plots: PlotHelper | None = None) -> ClassResult:
     """``plots``: a plot helper started earlier (``start_plot_helper``; this closes it), else one is started here."""
+    with _class_collector():
+        return _grade_class(bank, secret, students, submission_paths, out_dir, jobs, progress, on_total, fresh, plots)
+
+
+def _grade_class(bank: Bank, secret: str, students: list[Student], submission_paths: list[Path], out_dir: Path,
+                 jobs: int, progress: Callable[[], None] | None, on_total: Callable[[int], None] | None, fresh: bool,
+                 plots: PlotHelper | None) -> ClassResult:
     helper = plots
     found, unmatched, notes = collect_submissions(submission_paths, students)
     stage = staging.begin(out_dir, fresh)  # outputs are built beside out_dir and swapped in at the end

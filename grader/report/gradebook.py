@@ -29,11 +29,12 @@ def gradebook_csv(bank: Bank, students: list[Student], results: dict[str, Submis
         auto_max = result.max_points - pending
         percent = 100 * result.points / auto_max if auto_max else 0.0
         message = result.message or "; ".join(result.warnings)
+        by_question = result.points_by_question()
         # every cell neutralised (OWASP): a file name, key or name starting with = must stay text
         writer.writerow(spreadsheet_row([student.id, student.name, student.email, status, f"{result.points:g}",
                                          f"{auto_max:g}", f"{percent:.1f}", f"{pending:g}",
                                          *["not assigned" if q.id in result.not_assigned
-                                           else f"{result.question_points(q.id)[0]:g}" for q in questions],
+                                           else f"{by_question.get(q.id, (0, 0))[0]:g}" for q in questions],
                                          message, result.bank_fingerprint or bank_fingerprint(bank),
                                          result.grader_version or grader_version()]))
     return buffer.getvalue()

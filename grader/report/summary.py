@@ -48,11 +48,15 @@ def class_summary(bank: Bank, results: dict[str, SubmissionResult],
         "questions": [],
         "items": item_analysis(bank, graded),
     }
+    by_part: dict[tuple[str, str], list] = {}  # every graded student's result of each part, in their order
+    for r in graded:
+        for p in r.parts:
+            by_part.setdefault((p.question, p.part), []).append(p)
     for question in bank.questions:
         entry: dict[str, Any] = {"id": question.id, "title": question.title, "parts": [],
                                  "not_assigned": sum(question.id in r.not_assigned for r in results.values())}
         for part in answers_file_parts(question):
-            everyone = [p for r in graded for p in r.parts if p.question == question.id and p.part == part.id]
+            everyone = by_part.get((question.id, part.id), [])
             # Parts graded by hand count once scored; until then they are pending, not "0% correct".
             outcomes = [p for p in everyone if p.result.verdict != "pending"]
             wrong = [p for p in outcomes if p.result.verdict in ("incorrect", "partial", "invalid")]
