@@ -26,18 +26,18 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
 def write_staged(path: str | Path, data: str | bytes) -> Path:
     """Write a file of a staging folder (grader.jobs.staging), which nobody reads before it is swapped in
     whole: a run killed mid-write leaves a folder that is thrown away, so the file needs no temporary name
-    and rename. The folder starts as hard links to the previous output, so the old name is unlinked first:
-    the previous output's file is never written through its link."""
+    and rename. The folder starts as hard links to the previous output, so a name that is there already is
+    unlinked first: the previous output's file is never written through its link."""
     path = Path(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
     try:
+        handle = os.open(path, flags, 0o644)
+    except FileExistsError:
         os.unlink(path)
-    except FileNotFoundError:
-        pass
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        handle = os.open(path, flags, 0o644)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        handle = os.open(path, flags, 0o644)
     with open(handle, "wb") as stream:
         os.fchmod(handle, 0o644)  # as write_atomic: outputs are meant to be shared, whatever the umask
         stream.write(data if isinstance(data, bytes) else data.encode("utf-8"))
