@@ -440,3 +440,27 @@ def test_a_hanging_option_bars_fork_is_stopped_and_the_plot_drawn_here(monkeypat
     monkeypatch.setattr(plot_helper, "options_plot_png", hangs_in_the_fork)
     monkeypatch.setattr(plot_helper, "FORK_TIMEOUT", 1.0)
     assert plot_helper._plots_on_two_cores(summary)[OPTIONS_PLOT] == options_plot_png(items)
+
+
+def test_remembered_derivations_give_the_same_draws_attempts_and_order() -> None:
+    from grader.bank.params import Draws, draw_values
+    from grader.core.variant_seed import variant_seed
+
+    bank = load_bank(BANK)
+    ruled = [q for q in bank.questions if q.constraints or any(not s.is_drawn for s in q.params.values())]
+    assert any(q.constraints for q in ruled) and any(not s.is_drawn for q in ruled for s in q.params.values())
+    retried = 0
+    for question in ruled:
+        for index in range(150):
+            seed = variant_seed(SECRET, bank.id, question.id, f"d{index}")
+            with speed.fast_paths(False):
+                alone, attempt = draw_values(question.params, question.constraints, Draws(seed))
+            for _ in range(2):  # the second time from what was remembered
+                with speed.fast_paths(True):
+                    again, again_attempt = draw_values(question.params, question.constraints, Draws(seed))
+                assert again_attempt == attempt
+                assert list(again.display.items()) == list(alone.display.items())  # the order too
+                assert list(again.exact.items()) == list(alone.exact.items())
+                assert [type(v) for v in again.display.values()] == [type(v) for v in alone.display.values()]
+            retried += attempt > 0
+    assert retried  # some draws broke a where: rule, and were drawn again the same way

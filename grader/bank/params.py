@@ -217,24 +217,75 @@ def draw_values(
     # Rules on drawn parameters alone are checked before deriving, so a where: rule can exclude the draws
     # for which a derived parameter is undefined. The accepted draw is the same either way.
     early = [(text, rule) for text, rule in constraints if set(names_of(rule)) <= drawn]
+    memo = _derivations(specs, constraints)
     for attempt in range(MAX_ATTEMPTS):
         display = {name: draw_one(spec, draws, f"{attempt}:{name}") for name, spec in specs.items() if spec.is_drawn}
         exact = {name: exact_value(value) for name, value in display.items()}
         values = ParamValues(display, exact)
+        key = _drawn_key(display) if memo is not None else None
+        known = memo.get(key) if key is not None else None
+        if known is not None:  # these drawn values were derived and checked before: the same outcome
+            failed, derived_exact, derived_display = known
+            exact.update(derived_exact)
+            display.update(derived_display)
+            if failed is None:
+                return values, attempt
+            failures[failed] = failures.get(failed, 0) + 1
+            continue
         failed = next((text for text, rule in early if evaluate(rule, values.exact) is not sympy.true), None)
         if failed is not None:
             failures[failed] = failures.get(failed, 0) + 1
+            _remember(memo, key, (failed, {}, {}))
             continue
         for name in order:
             result = derive(name, specs[name], values)
             exact[name] = result
             display[name] = display_value(result)
         failed = next((text for text, rule in constraints if evaluate(rule, values.exact) is not sympy.true), None)
+        if key is not None and not any(isinstance(display[name], list) for name in order):
+            _remember(memo, key, (failed, {name: exact[name] for name in order}, {name: display[name] for name in order}))
         if failed is None:
             return values, attempt
         failures[failed] = failures.get(failed, 0) + 1
     worst = max(failures, key=failures.get)
     raise ValueError(f"constraint '{worst}' could not be met in {MAX_ATTEMPTS} draws; widen the ranges or fix the rule")
+
+
+# Per question (its params dict and rules, by identity): drawn values -> (the rule that failed or None, the
+# derived exact values, their display values). Derivation and rules are pure functions of the drawn values'
+# exact values, and equal display values of one type have equal exact values.
+_DERIVED: dict[int, tuple[Any, Any, dict]] = {}
+_MAX_DERIVED = 4096  # per question
+_MAX_QUESTIONS = 256
+
+
+def _derivations(specs: dict[str, ParamSpec], constraints: list) -> dict | None:
+    from grader.core import speed
+
+    if not speed.FAST or not (constraints or any(not spec.is_drawn for spec in specs.values())):
+        return None  # nothing to derive or check: nothing to remember
+    entry = _DERIVED.get(id(specs))
+    if entry is None or entry[0] is not specs or entry[1] is not constraints:
+        if len(_DERIVED) >= _MAX_QUESTIONS:
+            _DERIVED.pop(next(iter(_DERIVED)))
+        entry = _DERIVED[id(specs)] = (specs, constraints, {})
+    return entry[2]
+
+
+def _drawn_key(display: dict[str, Any]) -> tuple | None:
+    """The drawn values as a key (each with its type: True and 1 have different exact values); None for a
+    matrix parameter (a list), whose variants are too many to remember anyway."""
+    key = []
+    for value in display.values():
+        if isinstance(value, list):
+            return None
+        key.append((type(value), value))
+    return tuple(key)
+
+
+def _remember(memo: dict | None, key: tuple | None, outcome: tuple) -> None:
+    if memo is not None and key is not None and len(memo) < _MAX_DERIVED:
+        memo[key] = outcome
 
 
 def fixed_values(specs: dict[str, ParamSpec], given: dict[str, Any]) -> ParamValues:

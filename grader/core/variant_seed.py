@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import struct
 
 _U64 = 1 << 64
+_FOUR_WORDS = struct.Struct(">4Q")  # a SHA-256 block as four big-endian 64-bit words
 
 
 def variant_seed(secret: str, bank_id: str, question_id: str, student_id: str, round_: int = 0) -> bytes:
@@ -42,10 +44,14 @@ class Draws:
         if n <= 0:
             raise ValueError("n must be positive")
         limit = _U64 - (_U64 % n)
-        for word in self._words(label):
-            if word < limit:
-                return word % n
-        raise AssertionError("unreachable")
+        # the words of ``_words(label)``, block by block, without a generator per draw
+        prefix = self.seed + b"\x00" + label.encode() + b"\x00"
+        counter = 0
+        while True:
+            for word in _FOUR_WORDS.unpack(hashlib.sha256(prefix + counter.to_bytes(8, "big")).digest()):
+                if word < limit:
+                    return word % n
+            counter += 1
 
     def many_below(self, n: int, count: int, label: str) -> list[int]:
         return [self.below(n, f"{label}#{index}") for index in range(count)]
