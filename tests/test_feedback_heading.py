@@ -13,9 +13,12 @@ from grader.documents.pages import html_layouts, layouts
 from grader.documents.render import markdown_to_html
 from grader.grading.grade import PartResult
 from grader.report.feedback import (
+    VERDICT_MARKS,
     _part_heading_html,
     _part_heading_markdown,
+    _part_section,
     part_feedback_markdown,
+    part_section_text,
     question_block_text,
 )
 
@@ -75,3 +78,12 @@ def test_direct_question_block_is_what_its_layout_makes(question, kind):
     written = question_block_text(kind, question)
     assert written == expected
     assert isinstance(written, Markup) == (kind == "html")
+
+
+@settings(max_examples=300, deadline=None)
+@given(part_id=st.sampled_from(["a", "b2", "<x>"]), verdict=st.sampled_from(sorted(VERDICT_MARKS)),
+       points=st.sampled_from(["0", "0.5", "2"]), raw=st.one_of(st.just(""), HOSTILE, st.text(max_size=20)),
+       message=st.one_of(st.just(""), HOSTILE.map(Markup), HOSTILE), diagram=st.one_of(st.just(""), HOSTILE))
+def test_direct_part_section_is_what_its_layout_makes(part_id, verdict, points, raw, message, diagram):
+    expected = _part_section(part_id, verdict, points, "2", raw, message, diagram)
+    assert part_section_text(part_id, verdict, points, "2", raw, message, diagram) == expected
