@@ -464,3 +464,24 @@ def test_remembered_derivations_give_the_same_draws_attempts_and_order() -> None
                 assert [type(v) for v in again.display.values()] == [type(v) for v in alone.display.values()]
             retried += attempt > 0
     assert retried  # some draws broke a where: rule, and were drawn again the same way
+
+
+def test_grading_never_changes_the_remembered_specs_it_reads() -> None:
+    from grader.grading.grade import grade_submission
+    from grader.grading.submission import read_submission
+
+    bank = load_bank(BANK)
+    paths = sorted((ROOT / "submissions").glob("s00*.yaml"))
+    for _ in range(2):  # the second time every answer is remembered: the specs were read twice
+        for path in paths:
+            try:
+                grade_submission(bank, SECRET, read_submission(path, bank, path.stem))
+            except Exception:  # an unreadable file is the reader's business, not this test's
+                continue
+    for path in paths:
+        for question in bank.questions:
+            with speed.fast_paths(False):
+                fresh = make_variant(bank, question, SECRET, path.stem)
+            shared = make_variant(bank, question, SECRET, path.stem, read_only=True)
+            for part_id, spec in fresh.parts.items():
+                assert _same(shared.parts[part_id], spec), (path.stem, question.id, part_id)

@@ -211,15 +211,10 @@ def draw_values(
 
     Raises ValueError naming the constraint that was never met.
     """
-    order = derived_order(specs)
+    order, early, drawn, memo = _plan(specs, constraints)
     failures: dict[str, int] = {}
-    drawn = {name for name, spec in specs.items() if spec.is_drawn}
-    # Rules on drawn parameters alone are checked before deriving, so a where: rule can exclude the draws
-    # for which a derived parameter is undefined. The accepted draw is the same either way.
-    early = [(text, rule) for text, rule in constraints if set(names_of(rule)) <= drawn]
-    memo = _derivations(specs, constraints)
     for attempt in range(MAX_ATTEMPTS):
-        display = {name: draw_one(spec, draws, f"{attempt}:{name}") for name, spec in specs.items() if spec.is_drawn}
+        display = {name: draw_one(spec, draws, f"{attempt}:{name}") for name, spec in drawn}
         exact = {name: exact_value(value) for name, value in display.items()}
         values = ParamValues(display, exact)
         key = _drawn_key(display) if memo is not None else None
@@ -251,25 +246,35 @@ def draw_values(
     raise ValueError(f"constraint '{worst}' could not be met in {MAX_ATTEMPTS} draws; widen the ranges or fix the rule")
 
 
-# Per question (its params dict and rules, by identity): drawn values -> (the rule that failed or None, the
+# Per question (its params dict and rules, by identity): its plan, and drawn values -> (the rule that failed or None, the
 # derived exact values, their display values). Derivation and rules are pure functions of the drawn values'
 # exact values, and equal display values of one type have equal exact values.
-_DERIVED: dict[int, tuple[Any, Any, dict]] = {}
+_DERIVED: dict[int, tuple[Any, Any, tuple]] = {}
 _MAX_DERIVED = 4096  # per question
 _MAX_QUESTIONS = 256
 
 
-def _derivations(specs: dict[str, ParamSpec], constraints: list) -> dict | None:
+def _plan(specs: dict[str, ParamSpec], constraints: list) -> tuple[list[str], list, list, dict | None]:
+    """(the derived parameters in order, the rules on drawn parameters alone, the drawn (name, spec) pairs,
+    the outcomes remembered by drawn values or None); made once per question with the fast paths."""
     from grader.core import speed
 
-    if not speed.FAST or not (constraints or any(not spec.is_drawn for spec in specs.values())):
-        return None  # nothing to derive or check: nothing to remember
-    entry = _DERIVED.get(id(specs))
-    if entry is None or entry[0] is not specs or entry[1] is not constraints:
-        if len(_DERIVED) >= _MAX_QUESTIONS:
-            _DERIVED.pop(next(iter(_DERIVED)))
-        entry = _DERIVED[id(specs)] = (specs, constraints, {})
-    return entry[2]
+    entry = _DERIVED.get(id(specs)) if speed.FAST else None
+    if entry is not None and entry[0] is specs and entry[1] is constraints:
+        return entry[2]
+    order = derived_order(specs)  # raises for a cycle, every time
+    drawn = [(name, spec) for name, spec in specs.items() if spec.is_drawn]
+    names = {name for name, _ in drawn}
+    # Rules on drawn parameters alone are checked before deriving, so a where: rule can exclude the draws
+    # for which a derived parameter is undefined. The accepted draw is the same either way.
+    early = [(text, rule) for text, rule in constraints if set(names_of(rule)) <= names]
+    if not speed.FAST:
+        return order, early, drawn, None
+    memo = {} if order or constraints else None  # nothing to derive or check: nothing to remember
+    if len(_DERIVED) >= _MAX_QUESTIONS:
+        _DERIVED.pop(next(iter(_DERIVED)))
+    _DERIVED[id(specs)] = (specs, constraints, (order, early, drawn, memo))
+    return order, early, drawn, memo
 
 
 def _drawn_key(display: dict[str, Any]) -> tuple | None:

@@ -54,9 +54,10 @@ def values_key(values: ParamValues, option_numbers: tuple[int, ...] | None = Non
 
 
 def cached_spec(bank: Any, question_id: str, part: Any, values: ParamValues, resolve: Resolver,
-                option_numbers: tuple[int, ...] | None = None) -> dict[str, Any]:
-    """``resolve()``'s spec for these values, computed once; the caller gets its own copy. A choice part's
-    spec also depends on the order of its options (``option_numbers``: the bank's numbers in that order)."""
+                option_numbers: tuple[int, ...] | None = None, read_only: bool = False) -> dict[str, Any]:
+    """``resolve()``'s spec for these values, computed once; the caller gets its own copy (with ``read_only``,
+    the remembered spec itself, which it must never change). A choice part's spec also depends on the order
+    of its options (``option_numbers``: the bank's numbers in that order)."""
     if not speed.FAST or part.type == "code":  # code cases hold numpy arrays handed to student code: never shared
         return resolve()
     _, specs, checks, names = _slot(bank, question_id, part)
@@ -69,7 +70,7 @@ def cached_spec(bank: Any, question_id: str, part: Any, values: ParamValues, res
             specs.pop(oldest)
             checks.pop(oldest, None)
         specs[key] = spec
-    return copy_spec(spec)
+    return spec if read_only else copy_spec(spec)
 
 
 def _slot(bank: Any, question_id: str, part: Any) -> tuple:

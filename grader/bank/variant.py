@@ -82,16 +82,17 @@ def reference_latex(spec: dict[str, Any]) -> str:
 
 
 def make_variant(bank: Bank, question: Question, secret: str, student: str, round_: int = 0, *,
-                 only: Collection[str] | None = None) -> Variant:
+                 only: Collection[str] | None = None, read_only: bool = False) -> Variant:
     """One student's variant; ``only`` names the parts to resolve (grading needs no notebook parts);
-    ``round_`` > 0 is a fresh variant in the browser after ``new_variant_after`` attempts."""
+    ``round_`` > 0 is a fresh variant in the browser after ``new_variant_after`` attempts. ``read_only``:
+    the caller never changes the specs, so remembered ones are handed over as they are, not copied."""
     seed = variant_seed(secret, bank.id, question.id, student, round_)
     draws = Draws(seed)
     try:
         values, _ = draw_values(question.params, question.constraints, draws)
     except ValueError as error:
         raise BankError(str(error), question.location) from error
-    return resolve(bank, question, values, draws, student, seed.hex(), only)
+    return resolve(bank, question, values, draws, student, seed.hex(), only, read_only)
 
 
 def fixed_variant(bank: Bank, question: Question, given: dict[str, Any]) -> Variant:
@@ -101,7 +102,7 @@ def fixed_variant(bank: Bank, question: Question, given: dict[str, Any]) -> Vari
 
 
 def resolve(bank: Bank, question: Question, values: ParamValues, draws: Draws | None, student: str,
-            seed_hex: str, only: Collection[str] | None = None) -> Variant:
+            seed_hex: str, only: Collection[str] | None = None, read_only: bool = False) -> Variant:
     parts = {}
     for part in question.parts:
         if only is not None and part.id not in only:
@@ -113,7 +114,7 @@ def resolve(bank: Bank, question: Question, values: ParamValues, draws: Draws | 
                 order = option_order(part, draws)
                 parts[part.id] = cached_spec(bank, question.id, part, values,
                                              lambda part=part, order=order: resolve_part(bank, part, values, None, order),
-                                             option_numbers(part, order))
+                                             option_numbers(part, order), read_only)
         except BankError:
             raise
         except CallTimeout as error:  # a solver that loops: name the part, the seed and the params

@@ -90,7 +90,8 @@ def grade_submission(bank: Bank, secret: str, submission: Submission) -> Submiss
         graded_parts = answers_file_parts(question)  # code parts are graded from the notebook by otter
         if not graded_parts:
             continue
-        variant = make_variant(bank, question, secret, submission.student_id, only={p.id for p in graded_parts})
+        variant = make_variant(bank, question, secret, submission.student_id, only={p.id for p in graded_parts},
+                               read_only=True)  # grading only reads the specs
         answers = submission.answers.get(question.id, {})
         for part in graded_parts:
             raw = answers.get(part.id)
