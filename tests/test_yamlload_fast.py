@@ -89,6 +89,8 @@ def test_the_usual_shapes_are_read_fast(text: str) -> None:
     "q1:\n  a: 1\r\n",
     "null:\n  a: 1\n",
     "q1:\n  a: b: c\n",
+    "q1: ~\n  a: 1\n",  # parts under a value, even under ~ (found by the generated test)
+    "q1: null # none\n  a: 1\n",
 ])
 def test_anything_else_is_left_to_the_parser(text: str) -> None:
     assert parse_simple_answers(text, "answers.yaml") is None

@@ -298,7 +298,8 @@ def parse_simple_answers(text: str, file: str) -> Document | None:
                 positions[()] = (number, 1)
             data[key] = value
             positions[(key,)] = (number, column)
-            question, indent = (key, 0) if value is None else (None, 0)
+            empty = not rest or rest[0] == "#"  # parts may follow; after a value (even ~ or null) they may not
+            question, indent = (key, 0) if empty else (None, 0)
             continue
         if question is None or (indent and len(spaces) != indent):
             return None  # under a value, or at another depth: the parser knows what it is
