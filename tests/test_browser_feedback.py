@@ -65,7 +65,7 @@ def feedback_page(tmp_path_factory) -> Path:
                              "--secret", "browser-secret", "--jobs", "1"],
                             capture_output=True, text=True, timeout=TIMEOUT, env=env, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    results = json.loads((folder / "out" / "results" / "s001" / "results.json").read_text())
+    results = json.loads((folder / "out" / "results" / "s001.json").read_text())
     assert results["tests"][0]["output_format"] == "html" and "<math" in results["tests"][0]["output"]
     return folder / "out" / "feedback" / "s001.html"
 

@@ -28,6 +28,6 @@ def test_an_edit_after_loading_does_not_change_the_recorded_fingerprint(tmp_path
     grade_class(bank, "fingerprint-secret", [Student("s001", "Ada")], [ROOT / "submissions" / "s001.yaml"],
                 tmp_path / "out", jobs=1)
     record = json.loads((tmp_path / "out" / "records" / "s001.json").read_text(encoding="utf-8"))
-    results = json.loads((tmp_path / "out" / "results" / "s001" / "results.json").read_text(encoding="utf-8"))
+    results = json.loads((tmp_path / "out" / "results" / "s001.json").read_text(encoding="utf-8"))
     assert record["bank_fingerprint"] == results["extra_data"]["bank_fingerprint"] == loaded
     assert bank_fingerprint(load_bank(tmp_path / "cnn.yaml")) == edited

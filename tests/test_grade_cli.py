@@ -180,7 +180,7 @@ def test_hostile_submission_scores_zero_and_runs_nothing(runs):
 
 
 def test_perfect_student_full_marks_in_results_json(out):
-    results = json.loads((out / "results" / "s001" / "results.json").read_text())
+    results = json.loads((out / "results" / "s001.json").read_text())
     graded = [t for t in results["tests"] if t["max_score"] > 0]
     assert all(t["status"] == "passed" for t in graded), [t["name"] for t in graded if t["status"] != "passed"]
     assert results["score"] == pytest.approx(AUTO_POINTS, abs=1e-5)
@@ -189,7 +189,7 @@ def test_perfect_student_full_marks_in_results_json(out):
 
 def test_perfect_student_scores_are_exact(out):
     """A part worth 4/3 with full marks scores exactly its max_score (no 1.333333 of 1.3333333333333333)."""
-    results = json.loads((out / "results" / "s001" / "results.json").read_text())
+    results = json.loads((out / "results" / "s001.json").read_text())
     assert all(t["score"] == t["max_score"] for t in results["tests"] if t.get("status") == "passed")
     assert abs(results["score"] - AUTO_POINTS) < 1e-9
     summary = json.loads((out / "summary.json").read_text())
@@ -209,7 +209,7 @@ def test_perfect_student_full_marks_in_gradebook(out):
 def test_gradebook_scores_agree_with_results_json(out):
     book = gradebook(out)
     for student in all_ids():
-        results = json.loads((out / "results" / student / "results.json").read_text())
+        results = json.loads((out / "results" / f"{student}.json").read_text())
         assert float(book[student]["score"]) == pytest.approx(results["score"], abs=1e-4), student
         assert float(book[student]["pending_manual"]) == pytest.approx(MANUAL_POINTS), student
 
@@ -271,7 +271,7 @@ def test_pending_free_response_parts_are_listed_as_graded_by_hand(out):
         assert "graded by hand" in section, (question, part)
         assert student_answer("s001", question, part)[:40] in section
     assert f"{MANUAL_POINTS:g} more points are graded by hand ({len(MANUAL_PARTS)} part(s))" in markdown
-    results = json.loads((out / "results" / "s001" / "results.json").read_text())
+    results = json.loads((out / "results" / "s001.json").read_text())
     pending = [t for t in results["tests"] if "graded by hand" in t["name"]]
     assert {t["number"].split(".", 1)[1] for t in pending} >= {p for _, p in MANUAL_PARTS}
     assert all(t["score"] == 0 and t["max_score"] == 0 and "status" not in t for t in pending)
@@ -286,15 +286,15 @@ def test_every_student_has_feedback_and_valid_results(out):
         assert f"**{student}**" in markdown or f"({student})" in markdown.split("\n\n")[1]  # name (id) at the top
         page = (out / "feedback" / f"{student}.html").read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>") and student in page and "<script" not in page
-        results = json.loads((out / "results" / student / "results.json").read_text(encoding="utf-8"))
+        results = json.loads((out / "results" / f"{student}.json").read_text(encoding="utf-8"))
         errors = sorted(validator.iter_errors(results), key=str)
         assert not errors, (student, [e.message for e in errors])
-    assert sorted(p.name for p in (out / "results").iterdir()) == sorted(all_ids())
+    assert sorted(p.name for p in (out / "results").iterdir()) == sorted(f"{sid}.json" for sid in all_ids())
 
 
 def test_not_graded_students_get_score_zero_with_the_reason(out):
     for student, words in (("s010", "No submission"), ("s005", "s005.yaml:")):
-        results = json.loads((out / "results" / student / "results.json").read_text())
+        results = json.loads((out / "results" / f"{student}.json").read_text())
         assert results["score"] == 0 and words in results["output"]
         assert words in (out / "feedback" / f"{student}.md").read_text()
 
@@ -321,7 +321,7 @@ def test_summary_percent_correct_matches_results_json(out):
     summary = json.loads((out / "summary.json").read_text())
     graded = []
     for student in roster_ids():  # students not on the roster are kept out of class statistics
-        results = json.loads((out / "results" / student / "results.json").read_text())
+        results = json.loads((out / "results" / f"{student}.json").read_text())
         if results["tests"]:
             graded.append(results)
     assert summary["graded"] == len(graded) == len(roster_ids()) - 2
@@ -411,3 +411,35 @@ def test_second_file_for_a_student_is_not_dropped_silently(tmp_path):
     told = result.stdout + result.stderr + (tmp_path / "out" / "gradebook.csv").read_text() + \
         (tmp_path / "out" / "run.json").read_text()
     assert "s001.yaml" in told and "s001.json" in told
+
+
+def test_an_output_with_a_results_folder_per_student_moves_to_one_file_each(tmp_path: Path) -> None:
+    # outputs written before results/<id>.json kept results/<id>/results.json; grading into one (the students
+    # graded again, and the ones kept from earlier runs) leaves one file per student and no folders
+    import shutil
+
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    for name in ("s001.yaml", "s002.yaml", "s003.yaml"):
+        shutil.copy(SUBMISSIONS / name, submissions / name)
+    out = tmp_path / "out"
+    first = subprocess.run(GRADER + ["grade", str(BANK_PATH), str(submissions), "--roster", str(ROSTER), "--out",
+                                     str(out), "--jobs", "1", "--allow-demo-secret", "-q"],
+                           capture_output=True, text=True, env=_env(), timeout=300)
+    assert first.returncode == 0, first.stderr
+    before = {}
+    for student in ("s001", "s002", "s003"):
+        flat = out / "results" / f"{student}.json"
+        before[student] = flat.read_bytes()
+        (out / "results" / student).mkdir()
+        flat.rename(out / "results" / student / "results.json")  # as the earlier layout had it
+    (submissions / "s002.yaml").unlink()  # s002 and s003 are kept from the first run, s001 graded again
+    (submissions / "s003.yaml").unlink()
+    again = subprocess.run(GRADER + ["grade", str(BANK_PATH), str(submissions), "--roster", str(ROSTER), "--out",
+                                     str(out), "--jobs", "1", "--allow-demo-secret", "-q"],
+                           capture_output=True, text=True, env=_env(), timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert json.loads((out / "run.json").read_text())["kept_from_earlier_runs"] == ["s002", "s003"]
+    for student in ("s001", "s002", "s003"):
+        assert not (out / "results" / student).exists()
+        assert (out / "results" / f"{student}.json").read_bytes() == before[student]

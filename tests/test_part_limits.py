@@ -161,7 +161,7 @@ def test_one_part_times_out_and_the_others_still_score_through_the_cli(tmp_path:
     row = _gradebook(tmp_path / "out" / "gradebook.csv")["s1"]
     # three parts of one question worth 1 point: b and c right, a out of time
     assert row["status"] == "graded" and float(row["score"]) == pytest.approx(2 / 3, abs=1e-6)
-    results = json.loads((tmp_path / "out" / "results" / "s1" / "results.json").read_text())
+    results = json.loads((tmp_path / "out" / "results" / "s1.json").read_text())
     by_part = {test["number"]: test for test in results["tests"]}
     assert by_part["1.a"]["score"] == 0 and "could not be checked in time" in by_part["1.a"]["output"]
     assert by_part["1.b"]["status"] == "passed" and by_part["1.c"]["status"] == "passed"

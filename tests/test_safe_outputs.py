@@ -135,7 +135,7 @@ def test_a_huge_answer_is_echoed_capped_in_feedback_and_results(tmp_path: Path) 
     run = _cli(["grade", str(BANK_PATH), str(subs), "--roster", str(tmp_path / "roster.csv"), "--out",
                 str(tmp_path / "out"), "--secret", SECRET], tmp_path)
     assert run.returncode == 0, run.stderr
-    results = json.loads((tmp_path / "out" / "results" / "s1" / "results.json").read_text(encoding="utf-8"))
+    results = json.loads((tmp_path / "out" / "results" / "s1.json").read_text(encoding="utf-8"))
     assert len(json.dumps(results)) < 60_000
     outputs = " ".join(test["output"] for test in results["tests"])
     assert "z" * MAX_ANSWER_ECHO + "… (250,000 characters in all)" in outputs

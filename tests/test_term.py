@@ -161,7 +161,7 @@ def test_a_late_file_updates_only_that_student(term):
         {sid: row for sid, row in before.items() if sid != LATE}
     old, new = files(work / "after-first"), files(work / "after-late")
     for student in set(roster_ids()) - {LATE} | {"visitor"}:
-        for name in (f"feedback/{student}.md", f"results/{student}/results.json", f"records/{student}.json"):
+        for name in (f"feedback/{student}.md", f"results/{student}.json", f"records/{student}.json"):
             assert new[name] == old[name], name
     assert f"feedback/{LATE}.md" in new and "No submission" not in new[f"feedback/{LATE}.md"].decode()
     assert "kept 9 student(s) graded in earlier runs" in term["late"].stdout  # s010 (missing) is redone
@@ -192,7 +192,7 @@ def test_a_dropped_student_loses_their_files_and_is_reported(term, tmp_path):
     done = run(["grade", str(BANK), str(SAMPLES / "s001.yaml"), "--roster", str(roster), "--out", str(out), "-q"],
                tmp_path)
     assert "removed the files of 1 student(s) no longer graded: s009" in done.stdout
-    assert not (out / "feedback" / "s009.md").exists() and not (out / "results" / "s009").exists()
+    assert not (out / "feedback" / "s009.md").exists() and not (out / "results" / "s009.json").exists()
     assert "s009" not in gradebook(out) and "visitor" in gradebook(out)
 
 
@@ -216,7 +216,7 @@ def test_every_output_records_the_bank_fingerprint_and_version(term):
     original = fingerprint_files(BANK, BANK.with_name("cnn_solvers.py"))
     fixed = fingerprint_files(work / "questions" / "cnn.yaml", work / "questions" / "cnn_solvers.py")
     assert original != fixed
-    results = json.loads((work / "after-late" / "results" / "s001" / "results.json").read_text())
+    results = json.loads((work / "after-late" / "results" / "s001.json").read_text())
     assert results["extra_data"] == {"bank_fingerprint": original, "grader_version": grader_version()}
     assert {row["bank_fingerprint"] for row in gradebook(work / "after-late").values()} == {original}
     assert {row["bank_fingerprint"] for row in gradebook(work / "after-regrade").values()
@@ -297,7 +297,7 @@ def test_merged_hand_scores_reach_gradebook_feedback_and_results(term):
         {sid: r for sid, r in before.items() if sid not in ("s001", "s002")}
     feedback = (work / "after-merge" / "feedback" / "s001.md").read_text(encoding="utf-8")
     assert "Graded by hand: Both points made, clearly." in feedback
-    results = json.loads((work / "after-merge" / "results" / "s002" / "results.json").read_text())
+    results = json.loads((work / "after-merge" / "results" / "s002.json").read_text())
     index = [q.id for q in load_bank(BANK).questions].index("unshared-features") + 1
     test = next(t for t in results["tests"] if t["number"] == f"{index}.b")
     assert test["score"] == 0.5 and test["max_score"] == 1.0 and "why shared kernels generalise" in test["output"]

@@ -27,7 +27,7 @@ def test_a_hard_linked_file_of_the_previous_output_keeps_its_bytes(tmp_path: Pat
 def test_missing_folders_are_made_and_files_are_readable_by_all_whatever_the_umask(tmp_path: Path) -> None:
     before = os.umask(0o077)
     try:
-        path = write_staged(tmp_path / "results" / "s1" / "results.json", b"{}\n")
+        path = write_staged(tmp_path / "results" / "s1.json", b"{}\n")
     finally:
         os.umask(before)
     assert path.read_bytes() == b"{}\n"

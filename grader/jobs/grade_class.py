@@ -338,7 +338,7 @@ def write_student_outputs(bank: Bank, result: SubmissionResult, out_dir: Path) -
     write = _write_in_stage()
     write(out_dir / "feedback" / f"{name}.md", feedback_markdown(bank, result))
     write(out_dir / "feedback" / f"{name}.html", feedback_html(bank, result))
-    write(out_dir / "results" / name / "results.json",
+    write(out_dir / "results" / f"{name}.json",
           jsontext.dumps(results_json(bank, result, remembered=speed.FAST), indent=2, ensure_ascii=False) + "\n")
 
 

@@ -118,6 +118,20 @@ def _link_or_copy(source: str, destination: str) -> None:
         shutil.copy2(source, destination, follow_symlinks=False)
 
 
+def _flat_results(folder: Path) -> None:
+    """An output from before results/<id>.json kept each student's results.json in a folder of their own:
+    in the stage (links, so the previous output is untouched) each becomes results/<id>.json."""
+    if not folder.is_dir():
+        return
+    for entry in list(folder.iterdir()):
+        old = entry / "results.json"
+        if entry.is_dir() and not entry.is_symlink() and old.is_file():
+            flat = folder / f"{entry.name}.json"
+            if not flat.exists():
+                os.replace(old, flat)
+            shutil.rmtree(entry)
+
+
 @dataclass
 class OutputStage:
     """One run's staging folder and what the previous output held."""
@@ -137,7 +151,7 @@ class OutputStage:
     def student_files(self, student_id: str) -> list[Path]:
         name = safe_name(student_id)
         return [self.path / "feedback" / f"{name}.md", self.path / "feedback" / f"{name}.html",
-                self.path / "results" / name, record_path(self.path, student_id)]
+                self.path / "results" / f"{name}.json", self.path / "results" / name, record_path(self.path, student_id)]
 
     def remove_student(self, student_id: str) -> None:
         for path in self.student_files(student_id):
@@ -149,6 +163,7 @@ class OutputStage:
     def remove_stale(self, current: set[str]) -> list[str]:
         """Remove every student's files that this output no longer covers (also from folders without records)."""
         names = {p.stem for p in (self.path / "feedback").glob("*.md")}
+        names |= {p.stem for p in (self.path / "results").glob("*.json")}
         names |= {p.name for p in (self.path / "results").iterdir() if p.is_dir()} if (self.path / "results").is_dir() else set()
         names |= {p.stem for p in (self.path / RECORDS).glob("*.json")}
         stale = sorted(names - current)
@@ -252,6 +267,7 @@ def _begin(target: Path, fresh: bool) -> OutputStage:
         shutil.rmtree(stage.path)
     if target.is_dir():
         _link_tree(target, stage.path, skip=OWNED if fresh else ())  # hand scores survive even --fresh
+        _flat_results(stage.path / "results")
         if not fresh:
             stage.previous = read_records(target)
     else:
