@@ -12,7 +12,9 @@ bench_grade.py (about 60% right, 25% a declared mistake, 10% malformed, 5% blank
    peak memory of the largest process (a worker or the parent) and of the whole process tree;
 2. at 1,000 students (or the size nearest to it) the same command with the old paths
    (GRADER_FAST_PATHS=0) as the baseline, and a byte-for-byte comparison of every output file;
-3. one cold submission through the real run_autograder script, on both paths (mean of 5 runs each).
+3. the fast run at that size once more on a copy of the class in /dev/shm (tmpfs), where creating the
+   class's files costs the kernel least (on ext4 it depends on what was deleted shortly before);
+4. one cold submission through the real run_autograder script, on both paths (mean of 5 runs each).
 
 Targets: 1,000 students x full bank with all outputs in <= 3 s with --jobs 2; a per-student cost
 that stays flat from 100 to 10,000 students; <= 200 MB per process at 10,000; a cold submission in
@@ -56,6 +58,22 @@ def _outputs(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != "run.json"}
 
 
+def _on_tmpfs(class_folder: Path, where: Path = Path("/dev/shm")) -> dict | None:
+    """The fast run again on a copy of the class in memory (tmpfs), or None where there is none. On this
+    project's virtual machine, ext4 spends 0.3 to 2 s of kernel time creating a class's 5,000 files, depending
+    on how much was deleted shortly before; tmpfs shows what the grading itself costs."""
+    if not where.is_dir():
+        return None
+    copy = Path(tempfile.mkdtemp(prefix="grader-bench-class-", dir=where))
+    try:
+        shutil.copytree(class_folder / "submissions", copy / "submissions")
+        shutil.copy(class_folder / "roster.csv", copy / "roster.csv")
+        run = bench_grade.grade_class(copy, 2, FAST, "-fast")
+        return {"where": str(where), "wall": run["wall"], "cpu": run["cpu"]}
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
 def _mb(kb: int | None) -> str:
     return "n/a" if kb is None else f"{kb / 1024:.0f} MB"
 
@@ -93,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{baseline_size:,} students, old paths: {old['wall']:.1f} s", flush=True)
         fast_files, old_files = _outputs(runs[baseline_size]["out"]), _outputs(old["out"])
         different = sorted(name for name in set(fast_files) | set(old_files) if fast_files.get(name) != old_files.get(name))
+        memory_fs = _on_tmpfs(baseline_folder)
         cold_fast = bench_grade.cold_submission(baseline_folder, "b00001", FAST, "-fast")
         cold_old = bench_grade.cold_submission(baseline_folder, "b00001", OLD, "-old")
         if args.image_python:
@@ -110,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((f"  peak memory, largest process / tree ({baseline_size:,})",
                      f"{_mb(old['peak_kb'])} / {_mb(old['tree_kb'])}",
                      f"{_mb(run['peak_kb'])} / {_mb(run['tree_kb'])}", "-", "-"))
+        if memory_fs is not None:  # the same run where creating files costs the kernel least
+            rows.append((f"  the same class in {memory_fs['where']} (tmpfs): wall, CPU", "-",
+                         f"{memory_fs['wall']:.1f} s, {memory_fs['cpu']:.1f} s", f"<= {TARGET_SECONDS:g} s",
+                         "yes" if memory_fs["wall"] <= TARGET_SECONDS else "NO"))
         rows.append((f"  every output file identical ({len(fast_files):,} files)", "-", str(not different), "True",
                      "yes" if not different else "NO"))
         rows.append((f"one cold submission, run_autograder (mean of {bench_grade.COLD_RUNS})",
