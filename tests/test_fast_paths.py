@@ -485,3 +485,19 @@ def test_grading_never_changes_the_remembered_specs_it_reads() -> None:
             shared = make_variant(bank, question, SECRET, path.stem, read_only=True)
             for part_id, spec in fresh.parts.items():
                 assert _same(shared.parts[part_id], spec), (path.stem, question.id, part_id)
+
+
+def test_a_graded_result_without_tests_scores_0_as_before_on_both_paths() -> None:
+    # sum() of no tests is the integer 0: results.json says "score": 0, not 0.0 (found in review)
+    from grader.core import jsontext
+    from grader.grading.grade import SubmissionResult
+    from grader.report.gradescope import results_json
+
+    bank = load_bank(BANK)
+    texts = set()
+    for fast in (False, True):
+        with speed.fast_paths(fast):
+            data = results_json(bank, SubmissionResult("s1", "graded"), remembered=fast)
+            texts.add(jsontext.dumps(data, indent=2, ensure_ascii=False))
+            assert data["score"] == 0 and type(data["score"]) is int
+    assert len(texts) == 1 and '"score": 0,' in texts.pop()

@@ -90,10 +90,18 @@ def test_the_usual_shapes_are_read_fast(text: str) -> None:
     "null:\n  a: 1\n",
     "q1:\n  a: b: c\n",
     "q1: ~\n  a: 1\n",  # parts under a value, even under ~ (found by the generated test)
+    "k" * 1025 + ": 1\n",  # over libyaml's limit for a key (found in review)
+    "q:\n  " + "k" * 1025 + ": 1\n",
     "q1: null # none\n  a: 1\n",
 ])
 def test_anything_else_is_left_to_the_parser(text: str) -> None:
     assert parse_simple_answers(text, "answers.yaml") is None
+
+
+@pytest.mark.parametrize("length", [1023, 1024, 1025, 1030])
+def test_long_keys_agree_with_the_parser(length: int) -> None:
+    _same("k" * length + ": 1\n")
+    _same("q:\n  " + "k" * length + ": 1\n")
 
 
 def test_the_sample_class_and_a_benchmark_file_are_read_fast(tmp_path: Path) -> None:

@@ -243,6 +243,7 @@ _SIMPLE_LINE = re.compile(r"( *)([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?:( +)(.*))?$")
 _SIMPLE_TEXT = re.compile("[\n\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
 _PLAIN_START_NOT = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NO_VALUE = object()  # a line that is not one of the simple values
+_MAX_SIMPLE_KEY = 1024  # libyaml refuses a longer key written without "? " (its "simple key" limit)
 
 
 def _simple_value(rest: str) -> Any:
@@ -284,7 +285,7 @@ def parse_simple_answers(text: str, file: str) -> Document | None:
         if match is None:
             return None
         spaces, key, gap, rest = match.groups()
-        if key == "null":
+        if key == "null" or len(key) > _MAX_SIMPLE_KEY:
             return None
         value = _simple_value(rest or "")
         if value is _NO_VALUE:

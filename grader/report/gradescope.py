@@ -24,7 +24,7 @@ def results_json(bank: Bank, result: SubmissionResult, *, remembered: bool = Fal
     if result.status != "graded":
         return {**error_results(result.message or "The submission could not be graded."), "extra_data": provenance}
     tests: list[Any] = []
-    score = 0.0
+    score = 0  # as sum() starts: a result without tests scores 0, not 0.0
     for index, question in enumerate(bank.questions, start=1):
         for part_result in (p for p in result.parts if p.question == question.id):
             if part_result.result.verdict != "pending":
