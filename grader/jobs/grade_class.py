@@ -184,7 +184,10 @@ def grade_all(bank: Bank, secret: str, items: list[tuple[str, Path | None]], out
               progress: Callable[[], None] | None = None,
               notes: dict[str, list[str]] | None = None,
               names: dict[str, str] | None = None, roster: frozenset[str] | None = None) -> dict[str, SubmissionResult]:
-    """Every student graded and their files written; with ``roster`` (the roster's ids) also their records."""
+    """Every student graded and their files written; with ``roster`` (the roster's ids) also their records.
+
+    ``out_dir`` is a folder nobody reads until the run is over, as ``grade_class``'s staging folder: the files
+    are written in place there (``write_staged``), not each through a temporary name."""
     results: dict[str, SubmissionResult] = {}
     notes = notes or {}
     names = names or {}
