@@ -24,22 +24,46 @@ def _figure(width: float = 6, height: float = 3.4, rows: int = 1, columns: int =
     return plt, *plt.subplots(rows, columns, figsize=(width, height), dpi=100, squeeze=False)
 
 
-def _png(plt, figure) -> bytes:
-    figure.tight_layout()
+def _png(plt, figure, lay_out: bool = True) -> bytes:
+    if lay_out:
+        figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(figure)
     return buffer.getvalue()
 
 
+class _Prepared:
+    """A figure laid out before its data is known (``key``: what the layout depends on), filled in and saved
+    once by ``png``."""
+
+    key: Any
+
+    def _laid_out(self) -> None:
+        self.figure.tight_layout()
+        self.figure.canvas.draw()  # the fonts and text layouts, ready for the real drawing
+
+    def close(self) -> None:
+        self.plt.close(self.figure)
+
+
+def _reuse(prepared: _Prepared | None, key: Any, make: Any) -> _Prepared:
+    """``prepared`` if it was laid out for ``key``, else a new one (``make(key)``), the other closed."""
+    if prepared is not None and prepared.key == key:
+        return prepared
+    if prepared is not None:
+        prepared.close()
+    return make(key)
+
+
 SHOWN_TITLE, EMPTY_TITLE = "Parts (red: flagged)", "Parts (too few students to correlate)"
 
 
-class ItemFigure:
+class ItemFigure(_Prepared):
     """The item-analysis axes laid out (fixed limits and labels), no points yet: filled in and saved once."""
 
     def __init__(self, title: str = SHOWN_TITLE) -> None:
-        self.title = title
+        self.key = title
         self.plt, self.figure, grid = _figure()
         self.axes = axes = grid[0][0]
         axes.axhline(0, color="#999999", linewidth=0.8)
@@ -48,8 +72,7 @@ class ItemFigure:
         axes.set_xlabel("difficulty (mean score)")
         axes.set_ylabel("discrimination (point-biserial)")
         axes.set_title(title)
-        self.figure.tight_layout()
-        self.figure.canvas.draw()  # the fonts and text layouts, ready for the real drawing
+        self._laid_out()
 
     def png(self, items: list[dict[str, Any]]) -> bytes:
         shown = _shown_items(items)
@@ -60,10 +83,7 @@ class ItemFigure:
             if item["flags"]:  # only flagged parts are named, so the labels stay readable in a big bank
                 self.axes.annotate(f"{item['question']}.{item['part']}", (item["difficulty"], item["point_biserial"]),
                                    fontsize=6, xytext=(3, 3), textcoords="offset points")
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", metadata={"Software": None})
-        self.plt.close(self.figure)
-        return buffer.getvalue()
+        return _png(self.plt, self.figure, lay_out=False)
 
 
 def _shown_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -73,12 +93,7 @@ def _shown_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def item_plot_png(items: list[dict[str, Any]], prepared: ItemFigure | None = None) -> bytes:
     """Difficulty (x) against point-biserial discrimination (y), one point per scored part, the flagged ones
     red and named. ``prepared``: the axes laid out beforehand, used if they have this title."""
-    title = SHOWN_TITLE if _shown_items(items) else EMPTY_TITLE
-    if prepared is None or prepared.title != title:
-        if prepared is not None:
-            prepared.plt.close(prepared.figure)
-        prepared = ItemFigure(title)
-    return prepared.png(items)
+    return _reuse(prepared, SHOWN_TITLE if _shown_items(items) else EMPTY_TITLE, ItemFigure).png(items)
 
 
 Panels = tuple[tuple[str, tuple[bool, ...]], ...]  # per choice part: its title, and each option's correctness
@@ -92,11 +107,11 @@ def option_panels(items: list[dict[str, Any]]) -> Panels:
                  for i in items if i.get("options"))
 
 
-class OptionsFigure:
+class OptionsFigure(_Prepared):
     """The option bars laid out, every bar at zero: filled in and saved once (``options_plot_png``)."""
 
     def __init__(self, panels: Panels) -> None:
-        self.panels = panels
+        self.key = panels
         rows = (len(panels) + PANELS_PER_ROW - 1) // PANELS_PER_ROW
         self.plt, self.figure, grid = _figure(3.2 * PANELS_PER_ROW, 2.4 * rows, rows, PANELS_PER_ROW)
         axes_list = list(grid.flat)
@@ -113,18 +128,14 @@ class OptionsFigure:
             axes.axis("off")
         self.figure.supxlabel("option, numbered as in the bank (green = correct)", fontsize=8)
         self.figure.supylabel("share of the students who answered", fontsize=8)
-        self.figure.tight_layout()
-        self.figure.canvas.draw()  # the fonts and text layouts, ready for the real drawing
+        self._laid_out()
 
     def png(self, items: list[dict[str, Any]]) -> bytes:
         shown = [i for i in items if i.get("options")]
         for bars, item in zip(self.bars, shown):
             for bar, option in zip(bars, item["options"]):
                 bar.set_height(option.get("share") or 0.0)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", metadata={"Software": None})
-        self.plt.close(self.figure)
-        return buffer.getvalue()
+        return _png(self.plt, self.figure, lay_out=False)
 
 
 def options_plot_png(items: list[dict[str, Any]], prepared: OptionsFigure | None = None) -> bytes | None:
@@ -133,11 +144,7 @@ def options_plot_png(items: list[dict[str, Any]], prepared: OptionsFigure | None
     panels = option_panels(items)
     if not panels:
         return None
-    if prepared is None or prepared.panels != panels:
-        if prepared is not None:
-            prepared.plt.close(prepared.figure)
-        prepared = OptionsFigure(panels)
-    return prepared.png(items)
+    return _reuse(prepared, panels, OptionsFigure).png(items)
 
 
 def histogram_png(summary: dict[str, Any]) -> bytes:
