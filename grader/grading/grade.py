@@ -72,13 +72,26 @@ class SubmissionResult:
         mine = [p for p in self.parts if p.question == question_id]
         return round(sum(p.points for p in mine), 6), round(sum(p.max_points for p in mine), 6)
 
-    def points_by_question(self) -> dict[str, tuple[float, float]]:
-        """``question_points`` of every question that has parts here, in one pass."""
+    def parts_by_question(self) -> dict[str, list[PartResult]]:
+        """The parts of each question that has parts here, in their order, in one pass."""
         mine: dict[str, list[PartResult]] = {}
         for part in self.parts:
             mine.setdefault(part.question, []).append(part)
+        return mine
+
+    def points_by_question(self) -> dict[str, tuple[float, float]]:
+        """``question_points`` of every question that has parts here, in one pass."""
         return {question: (round(sum(p.points for p in parts), 6), round(sum(p.max_points for p in parts), 6))
-                for question, parts in mine.items()}
+                for question, parts in self.parts_by_question().items()}
+
+
+def parts_by_part(results: list[SubmissionResult]) -> dict[tuple[str, str], list[tuple[str, PartResult]]]:
+    """(question, part) -> (student id, that part's result) for every student, in the students' order."""
+    found: dict[tuple[str, str], list[tuple[str, PartResult]]] = {}
+    for result in results:
+        for part in result.parts:
+            found.setdefault((part.question, part.part), []).append((result.student_id, part))
+    return found
 
 
 def grade_submission(bank: Bank, secret: str, submission: Submission) -> SubmissionResult:

@@ -122,9 +122,7 @@ def _question_blocks(kind: str, bank: Bank, result: SubmissionResult) -> list[st
     A block is a pure function of the question, its number and its parts' results, so with the fast paths
     it is rendered once for each combination of PartResult objects (students who typed the same answers to
     the same variant share them) and reused."""
-    by_question: dict[str, list[PartResult]] = {}
-    for part in result.parts:
-        by_question.setdefault(part.question, []).append(part)
+    by_question = result.parts_by_question()
     template = (layouts() if kind == "md" else html_layouts()).get_template(f"feedback_question.{kind}.j2")
     blocks = []
     for index, question in enumerate(bank.questions, start=1):

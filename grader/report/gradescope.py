@@ -25,8 +25,9 @@ def results_json(bank: Bank, result: SubmissionResult, *, remembered: bool = Fal
         return {**error_results(result.message or "The submission could not be graded."), "extra_data": provenance}
     tests: list[Any] = []
     score = 0  # as sum() starts: a result without tests scores 0, not 0.0
+    by_question = result.parts_by_question()
     for index, question in enumerate(bank.questions, start=1):
-        for part_result in (p for p in result.parts if p.question == question.id):
+        for part_result in by_question.get(question.id, ()):
             if part_result.result.verdict != "pending":
                 score += part_result.points
             if remembered:

@@ -24,7 +24,7 @@ import numpy as np
 
 from grader.bank.model import Bank
 from grader.check.registry import answers_file_parts
-from grader.grading.grade import PartResult, SubmissionResult
+from grader.grading.grade import PartResult, SubmissionResult, parts_by_part
 
 UPPER_LOWER_SHARE = 0.27
 TOO_EASY = 0.90
@@ -97,13 +97,12 @@ def option_panels(bank: Bank) -> tuple[tuple[str, tuple[bool, ...]], ...]:
                  if part.type in ("choice", "checkbox") and part.settings.get("options"))
 
 
-def item_analysis(bank: Bank, graded: list[SubmissionResult]) -> list[dict[str, Any]]:
-    """One entry per question part, over the graded roster students (see the module docstring)."""
+def item_analysis(bank: Bank, graded: list[SubmissionResult],
+                  by_part: dict[tuple[str, str], list[tuple[str, PartResult]]] | None = None) -> list[dict[str, Any]]:
+    """One entry per question part, over the graded roster students (see the module docstring);
+    ``by_part``: ``parts_by_part(graded)``, when the caller has it already."""
     totals = {r.student_id: sum(p.points for p in r.parts if p.result.verdict != "pending") for r in graded}
-    by_part: dict[tuple[str, str], list[tuple[str, PartResult]]] = {}  # in the order of the students
-    for r in graded:
-        for p in r.parts:
-            by_part.setdefault((p.question, p.part), []).append((r.student_id, p))
+    by_part = parts_by_part(graded) if by_part is None else by_part
     items = []
     for question in bank.questions:
         for bank_part in answers_file_parts(question):

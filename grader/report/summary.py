@@ -13,7 +13,7 @@ from typing import Any
 
 from grader.bank.model import Bank
 from grader.check.registry import answers_file_parts, auto_graded
-from grader.grading.grade import SubmissionResult
+from grader.grading.grade import SubmissionResult, parts_by_part
 from grader.report.plots import HISTOGRAM
 
 TOP = 3
@@ -34,6 +34,7 @@ def class_summary(bank: Bank, results: dict[str, SubmissionResult],
                          if auto_graded(p.type)), 6)
     if bank.pools and graded:  # with pools each student has their own maximum; show the largest
         auto_max = max(round(r.max_points - sum(p.max_points for p in r.pending), 6) for r in graded)
+    by_part = parts_by_part(graded)
     summary: dict[str, Any] = {
         "students": len(results),
         "graded": len(graded),
@@ -46,17 +47,13 @@ def class_summary(bank: Bank, results: dict[str, SubmissionResult],
         "scores": sorted(scores),
         "not_on_roster": outside,
         "questions": [],
-        "items": item_analysis(bank, graded),
+        "items": item_analysis(bank, graded, by_part),
     }
-    by_part: dict[tuple[str, str], list] = {}  # every graded student's result of each part, in their order
-    for r in graded:
-        for p in r.parts:
-            by_part.setdefault((p.question, p.part), []).append(p)
     for question in bank.questions:
         entry: dict[str, Any] = {"id": question.id, "title": question.title, "parts": [],
                                  "not_assigned": sum(question.id in r.not_assigned for r in results.values())}
         for part in answers_file_parts(question):
-            everyone = by_part.get((question.id, part.id), [])
+            everyone = [p for _, p in by_part.get((question.id, part.id), [])]
             # Parts graded by hand count once scored; until then they are pending, not "0% correct".
             outcomes = [p for p in everyone if p.result.verdict != "pending"]
             wrong = [p for p in outcomes if p.result.verdict in ("incorrect", "partial", "invalid")]
