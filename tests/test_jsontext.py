@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.core import jsontext
+from grader.core import jsontext, speed
 
 LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
                    st.text(), st.sampled_from(["", "é", "\u2028", "\x00", '"\\', "✔ correct", "\ud800"]))
@@ -62,3 +62,36 @@ def test_a_value_that_is_not_constant_is_written_as_it_is_now():
     assert jsontext.dumps({"v": changing}, 1) == json.dumps({"v": changing}, indent=1)
     changing["n"] = 2
     assert '"n": 2' in jsontext.dumps({"v": changing}, 1)
+
+
+class _Anchor:
+    """An object compared by identity, as a PartResult is by the caches."""
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=VALUES, indent=st.sampled_from([1, 2]), depth=st.integers(0, 2), sort_keys=st.booleans())
+def test_a_remembered_value_is_written_as_its_value_at_any_depth_and_layout(value, indent, depth, sort_keys):
+    anchor = _Anchor()
+    wrapped, plain = jsontext.Remembered((anchor,), lambda: value), value
+    for _ in range(depth):
+        wrapped, plain = [wrapped, 1], [plain, 1]
+    expected = json.dumps(plain, indent=indent, ensure_ascii=False, sort_keys=sort_keys)
+    for _ in range(2):  # the second time from what was remembered
+        assert jsontext.dumps(wrapped, indent, False, sort_keys) == expected
+
+
+def test_a_remembered_text_is_only_reused_for_the_same_anchors_and_extra():
+    made = []
+
+    def part(anchor, extra, value):
+        return jsontext.Remembered((anchor,), lambda: made.append(value) or value, extra=extra)
+
+    first, second = _Anchor(), _Anchor()
+    assert jsontext.dumps([part(first, 1, "a")], 2) == json.dumps(["a"], indent=2)
+    assert jsontext.dumps([part(first, 1, "changed")], 2) == json.dumps(["a"], indent=2)  # the same anchor: reused
+    assert jsontext.dumps([part(second, 1, "b")], 2) == json.dumps(["b"], indent=2)  # another object: made anew
+    assert jsontext.dumps([part(first, 2, "c")], 2) == json.dumps(["c"], indent=2)  # another extra: made anew
+    assert jsontext.dumps({"x": [part(first, 1, "d")]}, 2) == json.dumps({"x": ["d"]}, indent=2)  # another depth
+    assert made == ["a", "b", "c", "d"]
+    with speed.fast_paths(False):  # the plain path writes the value, through json.dumps
+        assert jsontext.dumps([part(first, 1, "e")], 2) == json.dumps(["e"], indent=2)

@@ -46,8 +46,7 @@ class Remembered:
         self.extra = extra  # anything else the value depends on, compared by equality
 
 
-_REMEMBERED: dict[tuple, tuple[tuple, str]] = {}  # (anchor ids, extra, layout) -> (the anchors, the text)
-_MAX_REMEMBERED = 8192
+_REMEMBERED = speed.ByObjects(8192)  # (anchors, extra and layout) -> the text
 
 
 def _plain(value: Any) -> Any:
@@ -86,30 +85,26 @@ def dumps(value: Any, indent: int, ensure_ascii: bool = True, sort_keys: bool = 
             append(text(item))
             return
         if kind is Remembered:
-            key = (*map(id, item.anchors), item.extra, newline, step, ensure_ascii, sort_keys)
-            entry = _REMEMBERED.get(key)
-            if entry is None or any(held is not anchor for held, anchor in zip(entry[0], item.anchors)):
-                start = len(out)
-                encode(item.make(), newline)
-                entry = (item.anchors, "".join(out[start:]))
-                del out[start:]
-                if len(_REMEMBERED) >= _MAX_REMEMBERED:
-                    _REMEMBERED.pop(next(iter(_REMEMBERED)))
-                _REMEMBERED[key] = entry
-            append(entry[1])
+            append(_REMEMBERED.get(item.anchors, lambda: encoded(lambda: encode(item.make(), newline)),
+                                   (item.extra, newline, step, ensure_ascii, sort_keys)))
             return
         if (kind is dict or kind is list) and id(item) in _CONSTANTS:
             held, texts = _CONSTANTS[id(item)]
             if held is item:
                 layout = (newline, step, ensure_ascii, sort_keys)
                 if layout not in texts:
-                    start = len(out)
-                    encode_value(item, kind, newline)
-                    texts[layout] = "".join(out[start:])
-                    del out[start:]
+                    texts[layout] = encoded(lambda: encode_value(item, kind, newline))
                 append(texts[layout])
                 return
         encode_value(item, kind, newline)
+
+    def encoded(write: Callable[[], None]) -> str:
+        """What ``write()`` appends, taken out of the output as one text."""
+        start = len(out)
+        write()
+        piece = "".join(out[start:])
+        del out[start:]
+        return piece
 
     def encode_value(item: Any, kind: type, newline: str) -> None:
         if kind is dict:

@@ -52,3 +52,27 @@ class ByObject:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class ByObjects:
+    """Values computed once per combination of (immutable) objects, remembered by their identities, plus an
+    ``extra`` key compared by equality; at most ``size`` of them, the oldest going first. Each entry holds
+    its objects, so no id can be reused while it lives."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: dict[tuple, tuple[tuple, object]] = {}
+
+    def get(self, anchors: tuple, compute, extra: object = None):
+        key = (*map(id, anchors), extra)
+        entry = self._entries.get(key)
+        if entry is not None and all(held is anchor for held, anchor in zip(entry[0], anchors)):
+            return entry[1]
+        value = compute()
+        if len(self._entries) >= self.size:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[key] = (anchors, value)
+        return value
+
+    def clear(self) -> None:
+        self._entries.clear()

@@ -9,7 +9,7 @@ from grader.bank.model import Bank
 from grader.bank.templates import points as pts
 from grader.core import speed
 from grader.core.messages import literal
-from grader.core.speed import ByObject
+from grader.core.speed import ByObject, ByObjects
 from grader.documents.pages import html_layouts, layouts
 from grader.grading.grade import PartResult, SubmissionResult
 from grader.report.math_feedback import feedback_html_fragment
@@ -133,19 +133,13 @@ def _question_blocks(kind: str, bank: Bank, result: SubmissionResult) -> list[st
         if not speed.FAST:
             blocks.append(_question_block(kind, template, index, question, not_assigned, parts))
             continue
-        key = (kind, id(question), index, not_assigned, *map(id, parts))
-        held = _BLOCKS.get(key)
-        if held is None or any(a is not b for a, b in zip(held[0], (question, *parts))):
-            if len(_BLOCKS) >= _MAX_BLOCKS:
-                _BLOCKS.pop(next(iter(_BLOCKS)))
-            held = _BLOCKS[key] = ((question, *parts), _question_block(kind, template, index, question, not_assigned,
-                                                                      parts))
-        blocks.append(held[1])
+        blocks.append(_BLOCKS.get((question, *parts), lambda index=index, question=question, not_assigned=not_assigned,
+                                  parts=parts: _question_block(kind, template, index, question, not_assigned, parts),
+                                  (kind, index, not_assigned)))
     return blocks
 
 
-_BLOCKS: dict[tuple, tuple[tuple, str]] = {}  # (kind, question, number, its parts) by identity -> the block
-_MAX_BLOCKS = 4096
+_BLOCKS = ByObjects(4096)  # (the question, its parts) by identity, with kind, number and assignment -> the block
 
 
 def _question_block(kind: str, template, index: int, question, not_assigned: bool, parts: tuple) -> str:
