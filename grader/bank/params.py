@@ -21,7 +21,9 @@ from typing import Any
 import sympy
 
 from grader.check.compiled import evaluate, names_of
+from grader.check.matrix_fast import integer_rows, mutable_integer_matrix
 from grader.check.parse import parse_expression, symbol
+from grader.core import speed
 from grader.core.errors import BankError, FormatError, Location
 from grader.core.variant_seed import Draws
 
@@ -138,12 +140,7 @@ def exact_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return sympy.Rational(str(value))
     if isinstance(value, list):
-        if value and all(type(row) is list and len(row) == len(value[0]) and row and
-                         all(type(cell) is int for cell in row) for row in value):
-            from grader.check.matrix_fast import mutable_integer_matrix
-
-            return mutable_integer_matrix(value)
-        return sympy.Matrix(value)
+        return mutable_integer_matrix(value) if integer_rows(value) else sympy.Matrix(value)
     return None
 
 
@@ -257,8 +254,6 @@ _MAX_QUESTIONS = 256
 def _plan(specs: dict[str, ParamSpec], constraints: list) -> tuple[list[str], list, list, dict | None]:
     """(the derived parameters in order, the rules on drawn parameters alone, the drawn (name, spec) pairs,
     the outcomes remembered by drawn values or None); made once per question with the fast paths."""
-    from grader.core import speed
-
     entry = _DERIVED.get(id(specs)) if speed.FAST else None
     if entry is not None and entry[0] is specs and entry[1] is constraints:
         return entry[2]

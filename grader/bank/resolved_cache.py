@@ -33,7 +33,8 @@ MAX_CHECKS = 256
 Resolver = Callable[[], dict[str, Any]]
 # bank id -> (question id, part id) -> (the Part, values key -> spec, values key -> {typed text: result}, the
 # parameters the spec depends on)
-_caches: dict[int, dict[tuple[str, str], tuple[Any, dict[tuple, dict[str, Any]], dict[tuple, dict[str, Any]]]]] = {}
+_caches: dict[int, dict[tuple[str, str], tuple[Any, dict[tuple, dict[str, Any]], dict[tuple, dict[Any, Any]],
+                                                frozenset[str] | None]]] = {}
 
 
 def _bank_cache(bank: Any) -> dict:

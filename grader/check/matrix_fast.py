@@ -85,6 +85,13 @@ def integer_matrix(rows: list[list[int]]) -> sympy.ImmutableMatrix:
     return matrix
 
 
+def integer_rows(value: Any) -> bool:
+    """A non-empty rectangular list of non-empty lists of ints (what ``integer_matrix`` builds from)."""
+    return bool(value) and isinstance(value, list) and all(
+        isinstance(row, list) and row and all(type(cell) is int for cell in row) for row in value
+    ) and len({len(row) for row in value}) == 1
+
+
 def mutable_integer_matrix(rows: list[list[int]]) -> sympy.Matrix:
     """``sympy.Matrix(rows)`` for a non-empty rectangular list of lists of ints (a parameter's exact value)."""
     from sympy.matrices.dense import MutableDenseMatrix

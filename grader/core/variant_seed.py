@@ -31,20 +31,15 @@ class Draws:
     def __init__(self, seed: bytes) -> None:
         self.seed = seed
 
-    def _words(self, label: str):
-        counter = 0
-        while True:
-            block = hashlib.sha256(self.seed + b"\x00" + label.encode() + b"\x00" + counter.to_bytes(8, "big")).digest()
-            for offset in range(0, 32, 8):
-                yield int.from_bytes(block[offset : offset + 8], "big")
-            counter += 1
-
     def below(self, n: int, label: str) -> int:
-        """A uniform integer in [0, n), by rejection so there is no modulo bias."""
+        """A uniform integer in [0, n), by rejection so there is no modulo bias.
+
+        The label's stream is SHA-256(seed, 0, label, 0, 8-byte big-endian counter) for counter 0, 1, ...,
+        each block read as four big-endian 64-bit words; the first word below the largest multiple of n
+        gives the draw (tests/golden/variants.json pins what it draws)."""
         if n <= 0:
             raise ValueError("n must be positive")
         limit = _U64 - (_U64 % n)
-        # the words of ``_words(label)``, block by block, without a generator per draw
         prefix = self.seed + b"\x00" + label.encode() + b"\x00"
         counter = 0
         while True:

@@ -19,6 +19,7 @@ from grader.check.expression_fast import printed
 from grader.check.matrix_fast import (
     free_symbols,
     integer_matrix,
+    integer_rows,
     integer_text,
     negated,
     nonzero_integers,
@@ -56,7 +57,7 @@ class MatrixChecker(Checker):
         if isinstance(value, np.ndarray):
             value = value.tolist()
         if speed.FAST and isinstance(value, list):  # the same matrix, built once instead of twice
-            matrix = integer_matrix(value) if _integer_rows(value) else sympy.ImmutableMatrix(value)
+            matrix = integer_matrix(value) if integer_rows(value) else sympy.ImmutableMatrix(value)
             if matrix.rows == 0 or matrix.cols == 0:
                 raise ValueError("the reference matrix is empty")
             return matrix
@@ -156,11 +157,6 @@ class MatrixChecker(Checker):
         printer = _AnswerPrinter()
         rows = ["[" + ", ".join(printed(cell, printer.doprint) for cell in row) + "]" for row in reference.tolist()]
         return "[" + ", ".join(rows) + "]"
-
-
-def _integer_rows(value: list) -> bool:
-    return bool(value) and all(isinstance(row, list) and row and all(type(cell) is int for cell in row)
-                               for row in value) and len({len(row) for row in value}) == 1
 
 
 def _too_large(cell: sympy.Basic) -> bool:
